@@ -1,0 +1,67 @@
+"""Client configuration: credentials, endpoint, wire format, timeouts.
+
+Secrets are ``repr=False`` so neither a traceback nor a debugger prints them.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from smsc_async._types import Format
+
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "DEFAULT_CONCURRENCY",
+    "DEFAULT_TIMEOUT",
+    "ClientConfig",
+    "Credentials",
+]
+
+DEFAULT_BASE_URL = "https://smsc.ru/sys/"
+DEFAULT_TIMEOUT = 30.0
+# SMSC answers error 9 to a 15th simultaneous request under one login (spec §B), so 14 is
+# the most a login may have in flight.
+DEFAULT_CONCURRENCY = 14
+
+
+@attrs.frozen
+class Credentials:
+    """How the client authenticates: ``login`` + ``password``, or ``apikey``.
+
+    ``login`` is not a secret (it names the account in logs and rate-limit keys); the
+    password and API key are never shown.
+    """
+
+    login: str | None = None
+    password: str | None = attrs.field(default=None, repr=False)
+    apikey: str | None = attrs.field(default=None, repr=False)
+
+    def form_fields(self) -> dict[str, str]:
+        """The authentication fields of a request body (never of a URL)."""
+        if self.apikey is not None:
+            return {"apikey": self.apikey}
+        assert self.login is not None  # noqa: S101 - checked by the client constructor
+        assert self.password is not None  # noqa: S101
+        return {"login": self.login, "psw": self.password}
+
+    @property
+    def account(self) -> str:
+        """A name for the account that is safe to log: the login, or a masked API key."""
+        if self.login is not None:
+            return self.login
+        return "apikey:***"
+
+    def secrets(self) -> tuple[str, ...]:
+        """The secret values, for redaction."""
+        return tuple(s for s in (self.password, self.apikey) if s)
+
+
+@attrs.frozen
+class ClientConfig:
+    """Everything an :class:`~smsc_async.SmscClient` was configured with."""
+
+    credentials: Credentials
+    base_url: str = DEFAULT_BASE_URL
+    fmt: Format = Format.JSON
+    timeout: float | None = DEFAULT_TIMEOUT
+    max_concurrency: int = DEFAULT_CONCURRENCY

@@ -1,0 +1,64 @@
+"""Small shared types: the wire format switch and the shapes of request data."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from typing import TypeAlias
+
+import attrs
+
+__all__ = ["Files", "Format", "Params", "Rule", "Scope"]
+
+
+class Format(enum.IntEnum):
+    """SMSC's response formats, the ``fmt`` request parameter.
+
+    All four decode to the same models; pick one for the wire, not for the code.
+    """
+
+    LINES = 0
+    """``key = value, key = value`` lines (the server's default)."""
+    CSV = 1
+    """Comma-separated values, one record per line, no keys."""
+    XML = 2
+    """XML documents."""
+    JSON = 3
+    """JSON documents (the SDK's default: self-describing and cheapest to decode)."""
+
+
+Params: TypeAlias = Mapping[str, str]
+"""Request parameters of one command, already rendered to strings."""
+
+Files: TypeAlias = Mapping[str, tuple[str, bytes, str]]
+"""Multipart file fields: ``field -> (filename, content, content type)``."""
+
+
+class Scope(enum.Enum):
+    """Which requests an anti-flood rule counts together."""
+
+    IDENTICAL = "identical"
+    """Requests with the same script, command and parameters."""
+    COMMAND = "command"
+    """Every request of the command, whatever its parameters."""
+    PARAM = "param"
+    """Requests of the command with the same value of one parameter (e.g. per subclient)."""
+
+
+@attrs.frozen
+class Rule:
+    """One of SMSC's anti-flood rules: at most ``limit`` matching requests per ``window``.
+
+    The server answers error 9 to the request that would exceed it (spec §B).
+
+    Attributes:
+        limit: How many matching requests the server accepts within one window.
+        window: The window's length in seconds.
+        scope: Which requests count together.
+        param: With :attr:`Scope.PARAM`, the parameter whose value keys the rule.
+    """
+
+    limit: int
+    window: float = 60.0
+    scope: Scope = Scope.IDENTICAL
+    param: str | None = None

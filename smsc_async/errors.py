@@ -1,0 +1,289 @@
+"""The one exception tree of smsc_async.
+
+Everything the SDK raises on purpose derives from :class:`SmscError`::
+
+    SmscError
+    ├── TransportError          no usable answer: connection, timeout, HTTP 5xx, an HTML page
+    ├── ApiError                SMSC answered with an error code (.code, .message, .command)
+    │   ├── ParametersError         1  error in parameters
+    │   ├── AuthError               2  wrong login/password/API key, or IP not allowed
+    │   ├── NotFoundError           3  the object (sender name, operator, ...) was not found
+    │   │   └── InsufficientFundsError  3 on send.php: not enough money
+    │   ├── IpBlockedError          4  the IP address is temporarily blocked
+    │   ├── OperationFailedError    5  saving or deleting failed
+    │   │   └── InvalidDateError        5 on send.php: bad ``time``
+    │   ├── MessageDeniedError      6  message denied (text or sender name)
+    │   ├── InvalidNumberError      7  invalid phone number format
+    │   ├── UndeliverableError      8  cannot deliver to that number
+    │   ├── RateLimitError          9  anti-flood rule or too many concurrent requests
+    │   ├── CodeAlreadySentError   10  confirmation code already sent (retry after 8 hours)
+    │   └── InvalidCodeError       11  wrong confirmation code
+    ├── ParseError              the answer could not be understood
+    └── ValidationError         bad input, raised before any request (also a ValueError)
+
+The four wire formats' error envelopes all map to the same class through
+:func:`api_error_class`. No exception text ever contains a password or an API key: the
+messages are built from the server's description, the command name and field names only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import attrs
+
+__all__ = [
+    "ApiError",
+    "AuthError",
+    "CodeAlreadySentError",
+    "FieldError",
+    "InsufficientFundsError",
+    "InvalidCodeError",
+    "InvalidDateError",
+    "InvalidNumberError",
+    "IpBlockedError",
+    "MessageDeniedError",
+    "NotFoundError",
+    "OperationFailedError",
+    "ParametersError",
+    "ParseError",
+    "RateLimitError",
+    "SmscError",
+    "TransportError",
+    "UndeliverableError",
+    "ValidationError",
+    "api_error_class",
+]
+
+
+class SmscError(Exception):
+    """Base class of every error smsc_async raises on purpose."""
+
+
+class TransportError(SmscError):
+    """No usable answer reached us: connection failure, timeout, HTTP error page.
+
+    Attributes:
+        command: The SMSC command, e.g. ``"senders.add"``.
+        request_sent: ``False`` when the request certainly never reached the server (it is
+            then safe to retry anything); ``True`` when it may have been processed.
+        status_code: The HTTP status when the server (or a proxy) answered with an error page.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        command: str,
+        request_sent: bool,
+        status_code: int | None = None,
+    ) -> None:
+        super().__init__(f"{command}: {message}")
+        self.command = command
+        self.request_sent = request_sent
+        self.status_code = status_code
+
+
+class ApiError(SmscError):
+    """SMSC answered with ``error_code`` (HTTP 200, an error envelope in the chosen format).
+
+    Attributes:
+        code: SMSC's error number.
+        message: SMSC's short description (an English token such as ``"authorise error"``).
+        command: The SMSC command, e.g. ``"senders.add"``.
+        id: The message id, for the send errors that carry one (3, 6, 7, 8); else ``None``.
+    """
+
+    code: int = 0
+
+    def __init__(
+        self,
+        code: int,
+        message: str,
+        *,
+        command: str,
+        id: str | None = None,  # noqa: A002 - SMSC's own name for it
+    ) -> None:
+        detail = f"SMSC error {code}" + (f" ({message})" if message else "")
+        if id is not None:
+            detail += f", message id {id}"
+        super().__init__(f"{command}: {detail}")
+        self.code = code
+        self.message = message
+        self.command = command
+        self.id = id
+
+
+class ParametersError(ApiError):
+    """Error 1: SMSC rejected the request's parameters."""
+
+    code = 1
+
+
+class AuthError(ApiError):
+    """Error 2: wrong login, password or API key, or the IP is not in the allowed list.
+
+    Five of these within 30 minutes get the IP blocked for 30 minutes (error 4).
+    """
+
+    code = 2
+
+
+class NotFoundError(ApiError):
+    """Error 3: the object the command names (sender name, operator, message) does not exist."""
+
+    code = 3
+
+
+class InsufficientFundsError(NotFoundError):
+    """Error 3 from ``send.php``: not enough money on the account."""
+
+
+class IpBlockedError(ApiError):
+    """Error 4: the IP address is temporarily blocked. Never retried."""
+
+    code = 4
+
+
+class OperationFailedError(ApiError):
+    """Error 5: SMSC could not save or delete the object."""
+
+    code = 5
+
+
+class InvalidDateError(OperationFailedError):
+    """Error 5 from ``send.php``: the ``time`` parameter is not a valid date."""
+
+
+class MessageDeniedError(ApiError):
+    """Error 6: the message is denied (by its text or sender name)."""
+
+    code = 6
+
+
+class InvalidNumberError(ApiError):
+    """Error 7: invalid phone number format."""
+
+    code = 7
+
+
+class UndeliverableError(ApiError):
+    """Error 8: the message (or confirmation code) cannot be delivered to that number."""
+
+    code = 8
+
+
+class RateLimitError(ApiError):
+    """Error 9: an anti-flood rule was hit, or 15+ requests were in flight under one login.
+
+    Attributes:
+        retry_after: Seconds after which the same request may succeed, when known.
+    """
+
+    code = 9
+
+    def __init__(
+        self,
+        code: int,
+        message: str,
+        *,
+        command: str,
+        id: str | None = None,  # noqa: A002
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(code, message, command=command, id=id)
+        self.retry_after = retry_after
+
+
+class CodeAlreadySentError(ApiError):
+    """Error 10: a confirmation code was already sent to that number; retry after 8 hours."""
+
+    code = 10
+
+
+class InvalidCodeError(ApiError):
+    """Error 11: the confirmation code is wrong."""
+
+    code = 11
+
+
+class ParseError(SmscError):
+    """The answer could not be understood (or could be read more than one way).
+
+    Attributes:
+        command: The SMSC command.
+        fmt: The wire format the answer was read as (0-3).
+        excerpt: The start of the offending body, for diagnosis.
+    """
+
+    def __init__(self, message: str, *, command: str = "", fmt: int | None = None,
+                 excerpt: str = "") -> None:
+        where = f"{command}: " if command else ""
+        shown = f" [fmt={fmt}, body starts {excerpt!r}]" if fmt is not None else ""
+        super().__init__(f"{where}{message}{shown}")
+        self.reason = message
+        self.command = command
+        self.fmt = fmt
+        self.excerpt = excerpt
+
+
+@attrs.frozen
+class FieldError:
+    """One bad argument: which field, and what is wrong with it."""
+
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}"
+
+
+class ValidationError(SmscError, ValueError):
+    """Bad input, found before any request was sent. Lists every bad field at once.
+
+    Attributes:
+        command: The command (or ``"SmscClient"``) whose arguments were checked.
+        errors: Every problem found, in argument order.
+    """
+
+    def __init__(self, command: str, errors: Iterable[FieldError]) -> None:
+        self.command = command
+        self.errors = tuple(errors)
+        listed = "; ".join(str(e) for e in self.errors)
+        super().__init__(f"invalid arguments for {command}: {listed}")
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """The names of the bad fields, in order."""
+        return tuple(e.field for e in self.errors)
+
+
+_BY_CODE: dict[int, type[ApiError]] = {
+    cls.code: cls
+    for cls in (
+        ParametersError,
+        AuthError,
+        NotFoundError,
+        IpBlockedError,
+        OperationFailedError,
+        MessageDeniedError,
+        InvalidNumberError,
+        UndeliverableError,
+        RateLimitError,
+        CodeAlreadySentError,
+        InvalidCodeError,
+    )
+}
+# Codes whose meaning depends on the script (spec §2.3): send.php's 3 and 5.
+_BY_SCRIPT_CODE: dict[tuple[str, int], type[ApiError]] = {
+    ("send.php", 3): InsufficientFundsError,
+    ("send.php", 5): InvalidDateError,
+}
+
+
+def api_error_class(code: int, script: str = "") -> type[ApiError]:
+    """The :class:`ApiError` subclass for an SMSC error code answered by ``script``.
+
+    Unknown codes map to :class:`ApiError` itself, so a new server code never breaks a call.
+    """
+    return _BY_SCRIPT_CODE.get((script, code)) or _BY_CODE.get(code, ApiError)

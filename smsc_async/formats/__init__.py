@@ -1,0 +1,112 @@
+"""Pure decoders: reply bytes → neutral records → models. No I/O, no httpx.
+
+One module per wire format (``_lines`` fmt=0, ``_csv`` fmt=1, ``_xml`` fmt=2, ``_json``
+fmt=3), each with ``parse``, ``find_error``, ``decode`` and its own cattrs converter. The
+shapes they follow are declared once per command (:mod:`smsc_async.formats._shapes`).
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+from typing import Any
+
+import cattrs
+
+from smsc_async._types import Format, Params
+from smsc_async.errors import ParseError
+from smsc_async.formats import _csv, _json, _lines, _xml
+from smsc_async.formats._common import ErrorReply, body_text
+from smsc_async.formats._shapes import (
+    Column,
+    Kind,
+    ListOf,
+    Ok,
+    Row,
+    Section,
+    Sections,
+    Shape,
+    Single,
+)
+
+__all__ = [
+    "CONVERTERS",
+    "Column",
+    "ErrorReply",
+    "Kind",
+    "ListOf",
+    "Ok",
+    "Row",
+    "Section",
+    "Sections",
+    "Shape",
+    "Single",
+    "decode_reply",
+]
+
+_MODULES: dict[Format, ModuleType] = {
+    Format.LINES: _lines,
+    Format.CSV: _csv,
+    Format.XML: _xml,
+    Format.JSON: _json,
+}
+
+CONVERTERS: dict[Format, cattrs.Converter] = {
+    fmt: module.make_converter() for fmt, module in _MODULES.items()
+}
+"""One converter per wire format, built once."""
+
+
+def decode_reply(
+    content: bytes,
+    *,
+    fmt: Format,
+    shape: Shape,
+    result_type: Any,
+    params: Params,
+    header_charset: str | None = None,
+    requested_charset: str | None = "utf-8",
+) -> Any:
+    """Decode one reply body.
+
+    Args:
+        content: The body's bytes.
+        fmt: The format the request asked for.
+        shape: Where the fields sit (declared by the command).
+        result_type: What to structure the records into; ``None`` for a bare ``OK``.
+        params: The request's parameters (fmt=1 layouts depend on its flags).
+        header_charset: The charset the response's ``Content-Type`` named, if any.
+        requested_charset: The ``charset`` the request sent, if any.
+
+    Returns:
+        The structured result, or an :class:`ErrorReply` when the server answered an error
+        envelope (the caller turns it into the right exception).
+
+    Raises:
+        ParseError: The body cannot be read as that format and shape.
+    """
+    text = body_text(content, header_charset, requested_charset)
+    # ``ERROR = N (...)`` has been seen whatever fmt was asked (spec §1.5): look for it first.
+    error = _lines.find_error(text)
+    if error is not None:
+        return error
+    module = _MODULES[fmt]
+    document = module.parse(text)
+    error = module.find_error(document)
+    if error is not None:
+        return error
+    records = module.decode(document, shape, params)
+    if result_type is None:
+        return None
+    try:
+        return CONVERTERS[fmt].structure(records, result_type)
+    except (cattrs.BaseValidationError, ValueError, TypeError, KeyError) as exc:
+        problems = "; ".join(cattrs.transform_error(exc, path="reply"))
+        raise ParseError(
+            f"reply does not fit {_type_name(result_type)}: {problems}",
+            fmt=int(fmt),
+            excerpt=text[:120],
+        ) from None
+
+
+def _type_name(tp: Any) -> str:
+    return getattr(tp, "__name__", None) or str(tp)

@@ -1,0 +1,169 @@
+"""cattrs configuration shared by the per-format converters.
+
+Each wire format gets its own converter (``make_converter()`` in its module, the shape of
+cattrs' ``preconf`` modules); never the global one. The three text formats (fmt 0, 1, 2)
+hand over strings only, so their converter is strict about that; JSON mixes numbers and
+strings for the same fields across commands (spec §7.3), so its converter takes either.
+
+Both converters share the model rules:
+
+* unknown wire keys go to a model's ``extra`` mapping, as strings;
+* a field marked :data:`~smsc_async.models._base.FLATTEN` is a nested model whose fields
+  sit beside the parent's on the wire;
+* an empty value of an optional field is ``None``;
+* SMSC's ``0``/``1`` flags are booleans; codes become lenient enums.
+"""
+
+from __future__ import annotations
+
+import json
+import types
+import typing
+from collections.abc import Callable, Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import attrs
+import cattrs
+from cattrs.gen import make_dict_structure_fn
+
+from smsc_async.models._base import LenientIntEnum
+
+__all__ = ["configure_json_converter", "configure_text_converter"]
+
+_Hook = Callable[[Any, Any], Any]
+
+
+def _optional_inner(tp: Any) -> Any:
+    """``X`` for ``X | None``, else ``None``."""
+    if typing.get_origin(tp) not in (typing.Union, types.UnionType):
+        return None
+    args = [a for a in typing.get_args(tp) if a is not type(None)]
+    if len(args) != 1 or len(typing.get_args(tp)) != 2:  # noqa: PLR2004 - exactly X | None
+        return None
+    return args[0]
+
+
+def _is_lenient_enum(tp: Any) -> bool:
+    return isinstance(tp, type) and issubclass(tp, LenientIntEnum)
+
+
+def _text(value: Any, what: str) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"expected text for {what}, got {type(value).__name__}")
+    return value
+
+
+def _to_int(value: Any) -> int:
+    if isinstance(value, bool):
+        raise TypeError("expected an integer, got a boolean")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, Decimal):
+        if value != value.to_integral_value():
+            raise ValueError(f"expected an integer, got {value}")
+        return int(value)
+    return int(_text(value, "an integer").strip())
+
+
+def _to_decimal(value: Any) -> Decimal:
+    if isinstance(value, bool):
+        raise TypeError("expected a number, got a boolean")
+    if isinstance(value, Decimal | int):
+        return Decimal(value)
+    try:
+        number = Decimal(_text(value, "a number").strip())
+    except InvalidOperation:
+        raise ValueError(f"expected a number, got {value!r}") from None
+    if not number.is_finite():
+        raise ValueError(f"expected a finite number, got {value!r}")
+    return number
+
+
+def _to_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip()
+    if text not in ("0", "1"):
+        raise ValueError(f"expected a 0/1 flag, got {value!r}")
+    return text == "1"
+
+
+def _as_extra(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if value is None:
+        return ""
+    if isinstance(value, int | Decimal) and not isinstance(value, bool):
+        return str(value)
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _model_factory(converter: cattrs.Converter) -> Callable[[Any], _Hook]:
+    def factory(cls: Any) -> _Hook:
+        attrs.resolve_types(cls)
+        fields = attrs.fields(cls)
+        base = make_dict_structure_fn(cls, converter)
+        has_extra = "extra" in attrs.fields_dict(cls)
+        own = {f.name for f in fields if f.name != "extra"}
+        flattened: list[tuple[str, frozenset[str]]] = []
+        for f in fields:
+            if f.metadata.get("smsc_flatten"):
+                child = _optional_inner(f.type) or f.type
+                flattened.append((f.name, frozenset(a.name for a in attrs.fields(child))))
+        claimed = own.union(*(names for _, names in flattened))
+
+        def structure(data: Any, _: Any) -> Any:
+            if not isinstance(data, Mapping):
+                raise TypeError(f"expected a record for {cls.__name__}, got {type(data).__name__}")
+            values = {k: v for k, v in data.items() if k in own}
+            for name, names in flattened:
+                part = {k: v for k, v in data.items() if k in names}
+                values[name] = part or None
+            if has_extra:
+                values["extra"] = {k: _as_extra(v) for k, v in data.items() if k not in claimed}
+            return base(values, cls)
+
+        return structure
+
+    return factory
+
+
+def _configure(converter: cattrs.Converter, scalar: Callable[[Any, str], Any]) -> None:
+    """Register the hooks both converter families share; ``scalar`` vets raw values."""
+    converter.register_structure_hook(int, lambda v, _: _to_int(scalar(v, "an integer")))
+    converter.register_structure_hook(Decimal, lambda v, _: _to_decimal(scalar(v, "a number")))
+    converter.register_structure_hook(bool, lambda v, _: _to_bool(scalar(v, "a 0/1 flag")))
+    converter.register_structure_hook(str, lambda v, _: _as_extra(scalar(v, "text")))
+    converter.register_structure_hook_factory(
+        _is_lenient_enum, lambda cls: lambda v, _: cls(_to_int(scalar(v, "a code")))
+    )
+
+    def optional(tp: Any) -> _Hook:
+        inner = _optional_inner(tp)
+
+        def structure(value: Any, _: Any) -> Any:
+            if value is None or value == "":
+                return None
+            return converter.structure(value, inner)
+
+        return structure
+
+    converter.register_structure_hook_factory(lambda tp: _optional_inner(tp) is not None, optional)
+    converter.register_structure_hook_factory(attrs.has, _model_factory(converter))
+
+
+def configure_text_converter(converter: cattrs.Converter) -> None:
+    """Configure a converter for fmt 0, 1 and 2, whose decoders yield only strings."""
+    _configure(converter, _text)
+
+
+def _json_scalar(value: Any, what: str) -> Any:
+    if isinstance(value, dict | list):
+        raise TypeError(f"expected {what}, got a JSON {type(value).__name__}")
+    return value
+
+
+def configure_json_converter(converter: cattrs.Converter) -> None:
+    """Configure a converter for fmt 3, whose values are JSON strings or numbers."""
+    _configure(converter, _json_scalar)

@@ -1,0 +1,113 @@
+"""fmt=0: ``key = value, key = value`` lines.
+
+The server does not escape values, so a free-text value may contain ``", "`` and even
+``", word = "``. A line is cut before every ``", <identifier> = "``; after a free-text field,
+a cut whose key the row does not know is glued back onto the text, and a key seen twice
+means the line cannot be read one way only: :class:`~smsc_async.errors.ParseError`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import cattrs
+
+from smsc_async._types import Format, Params
+from smsc_async.formats._common import ErrorReply, fail
+from smsc_async.formats._hooks import configure_text_converter
+from smsc_async.formats._shapes import Kind, ListOf, Ok, Row, Sections, Shape, Single
+
+__all__ = ["decode", "find_error", "make_converter", "parse"]
+
+FMT = Format.LINES
+_CUT = re.compile(r", (?=[A-Za-z_][\w\[\]]* =(?: |$|,))")
+_PAIR = re.compile(r"([A-Za-z_][\w\[\]]*) =(?: (.*))?\Z", re.DOTALL)
+_ERROR = re.compile(r"ERROR = (\d+)(?: \((.*?)\))?(?:, ID - (\S+?))?\)?\s*\Z", re.DOTALL)
+
+
+def parse(text: str) -> str:
+    """Line formats need no parsing before error detection: the text is the document."""
+    return text
+
+
+def find_error(text: str) -> ErrorReply | None:
+    """``ERROR = N (description)``, with ``, ID - <id>`` for some send errors."""
+    match = _ERROR.match(text.strip())
+    if match is None:
+        return None
+    return ErrorReply(int(match[1]), match[2] or "", match[3])
+
+
+def _lines(text: str) -> list[str]:
+    return [line.rstrip("\r") for line in text.split("\n") if line.strip()]
+
+
+def _pairs(line: str, text: str) -> list[tuple[str, str]]:
+    pairs = []
+    for part in _CUT.split(line):
+        match = _PAIR.match(part)
+        if match is None:
+            raise fail(f"expected 'key = value', got {part[:40]!r}", FMT, text)
+        # Keys are case-folded: the server writes ``ID = 5`` and ``Status = 1``.
+        pairs.append((match[1].lower(), match[2] or ""))
+    return pairs
+
+
+def _record(line: str, row: Row, text: str) -> dict[str, Any]:
+    known, free = row.names(), row.free_text()
+    record: dict[str, Any] = {}
+    open_text: str | None = None  # the free-text field that may still continue
+    for wire_key, value in _pairs(line, text):
+        name = row.key(FMT, wire_key)
+        if open_text is not None and name not in known:
+            record[open_text] += f", {wire_key} = {value}"
+            continue
+        if name in record:
+            raise fail(f"key {wire_key!r} appears twice: the line is ambiguous", FMT, text)
+        record[name] = value
+        open_text = name if name in free else None
+    return record
+
+
+def _only_line(text: str) -> str:
+    lines = _lines(text)
+    if len(lines) != 1:
+        raise fail(f"expected one line, got {len(lines)}", FMT, text)
+    return lines[0]
+
+
+def decode(text: str, shape: Shape, params: Params) -> Any:  # noqa: ARG001 - one signature for all
+    """Turn a fmt=0 body into neutral records for ``shape``."""
+    if isinstance(shape, Ok):
+        if not text.strip().startswith("OK"):
+            raise fail("expected OK", FMT, text)
+        return None
+    if isinstance(shape, Single):
+        return _record(_only_line(text), shape.row, text)
+    if isinstance(shape, ListOf):
+        return [_record(line, shape.row, text) for line in _lines(text)]
+    return _sections(text, shape)
+
+
+def _sections(text: str, shape: Sections) -> dict[str, Any]:
+    by_lead = {s.row.columns[0].name: s for s in shape.sections}
+    result: dict[str, Any] = {}
+    for line in _lines(text):
+        lead = _pairs(line, text)[0][0]
+        section = by_lead.get(lead)
+        if section is None:
+            raise fail(f"a line starting with {lead!r} belongs to no section", FMT, text)
+        record = _record(line, section.row, text)
+        if section.kind is Kind.VALUE:
+            result[section.name] = record[lead]
+        else:
+            result.setdefault(section.name, []).append(record)
+    return result
+
+
+def make_converter() -> cattrs.Converter:
+    """The converter for fmt=0 records (every value a string)."""
+    converter = cattrs.Converter()
+    configure_text_converter(converter)
+    return converter

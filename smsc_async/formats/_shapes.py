@@ -1,0 +1,111 @@
+"""Declarative response shapes: where each field of a reply sits in each wire format.
+
+A command declares its shape once; the four decoders read it. Field names are the model's
+attribute names; ``renames`` maps the few wire keys that differ (fmt=0 says ``name`` where
+the others say ``sender``), so every decoder hands the converters the same keys.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from typing import TypeAlias
+
+import attrs
+
+from smsc_async._types import Format, Params
+
+__all__ = ["Column", "Kind", "ListOf", "Ok", "Row", "Section", "Sections", "Shape", "Single"]
+
+
+@attrs.frozen
+class Column:
+    """One field of a record.
+
+    Attributes:
+        name: The model field it fills.
+        free_text: The value is free text and may contain commas (line formats are not
+            escaped by the server, so such a field absorbs the surplus of a split).
+        when: In fmt=1, the column is present only when this request flag is ``"1"``
+            (fmt=1 has no keys, so its layout depends on what was asked).
+    """
+
+    name: str
+    free_text: bool = False
+    when: str | None = None
+
+
+@attrs.frozen
+class Row:
+    """A record type: its columns in wire order, and per-format key renames."""
+
+    columns: tuple[Column, ...]
+    renames: Mapping[Format, Mapping[str, str]] = attrs.field(factory=dict)
+
+    def layout(self, params: Params) -> tuple[Column, ...]:
+        """The fmt=1 columns present for a request with these parameters."""
+        return tuple(c for c in self.columns if c.when is None or params.get(c.when) == "1")
+
+    def names(self) -> frozenset[str]:
+        """Every field name the row can hold."""
+        return frozenset(c.name for c in self.columns)
+
+    def free_text(self) -> frozenset[str]:
+        """The free-text field names."""
+        return frozenset(c.name for c in self.columns if c.free_text)
+
+    def key(self, fmt: Format, wire_key: str) -> str:
+        """The field name for a wire key in a format."""
+        return self.renames.get(fmt, {}).get(wire_key, wire_key)
+
+
+@attrs.frozen
+class ListOf:
+    """A list of records: lines (fmt=0/1), a root's children (fmt=2), an array (fmt=3)."""
+
+    row: Row
+
+
+@attrs.frozen
+class Single:
+    """One record: one line (fmt=0/1), the root element (fmt=2), an object (fmt=3)."""
+
+    row: Row
+
+
+class Kind(enum.Enum):
+    """How a section of a multi-section reply holds its data."""
+
+    MANY = "many"
+    """A list of records."""
+    VALUE = "value"
+    """One value (the section's row has exactly one column)."""
+
+
+@attrs.frozen
+class Section:
+    """One section of a multi-section reply, named as the JSON key / XML element is.
+
+    In fmt=0 a line belongs to the section whose first column is the line's first key; in
+    fmt=1 to the section whose column count fits the line.
+    """
+
+    name: str
+    row: Row
+    kind: Kind = Kind.MANY
+
+
+@attrs.frozen
+class Sections:
+    """A reply of several sections (tariffs: zones, then operator codes, then mail)."""
+
+    sections: tuple[Section, ...]
+
+
+@attrs.frozen
+class Ok:
+    """A bare acknowledgement: ``OK`` / ``<result>OK</result>`` / ``{"result": "OK"}``."""
+
+
+Shape: TypeAlias = "ListOf | Single | Sections | Ok"
+"""Every response shape a command can declare."""

@@ -1,0 +1,6 @@
+"""Per-family namespaces of :class:`~smsc_async.SmscClient`: methods are SMSC commands."""
+
+from smsc_async.resources.senders import SendersResource
+from smsc_async.resources.tariffs import TariffsResource
+
+__all__ = ["SendersResource", "TariffsResource"]
