@@ -42,8 +42,8 @@ from smsc_async.models import (
     Sender,
     SenderDocument,
     SenderStatus,
-    TariffZone,
     Tariffs,
+    TariffZone,
     UaRegistration,
 )
 

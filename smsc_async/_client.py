@@ -157,7 +157,7 @@ class SmscClient:
         """Close the connection pool (unless it belongs to a caller-supplied client)."""
         await self._transport.aclose()
 
-    async def __aenter__(self) -> SmscClient:
+    async def __aenter__(self) -> SmscClient:  # noqa: PYI034 - not meant to be subclassed
         return self
 
     async def __aexit__(

@@ -17,7 +17,7 @@ from smsc_async._types import Files, Params
 from smsc_async._version import __version__
 from smsc_async.errors import TransportError
 
-__all__ = ["RawReply", "Transport", "UNSET"]
+__all__ = ["UNSET", "RawReply", "Transport"]
 
 log = logging.getLogger("smsc_async")
 
@@ -25,7 +25,7 @@ UNSET: float = -1.0
 """``timeout`` sentinel: use the caller-supplied client's own timeouts."""
 
 # Failures that prove the request never reached the server: retrying them is always safe.
-_NOT_SENT: tuple[type[httpx.HTTPError], ...] = (
+_NOT_SENT: tuple[type[Exception], ...] = (
     httpx.ConnectError,
     httpx.ConnectTimeout,
     httpx.PoolTimeout,
@@ -133,7 +133,7 @@ def _field_names(form: Mapping[str, str], files: Files | None) -> list[str]:
     return [*form, *(f"{name}(file)" for name in files or ())]
 
 
-def _describe(exc: httpx.HTTPError) -> str:
+def _describe(exc: Exception) -> str:
     # httpx messages may quote the URL; ours never carries credentials, so that is safe.
     detail = str(exc) or "no detail"
     return f"{type(exc).__name__}: {detail}"

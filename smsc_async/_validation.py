@@ -50,7 +50,7 @@ class Checks:
 
 @contextmanager
 def checking(command: str) -> Iterator[Checks]:
-    """``with checking("senders.add") as check: ...`` raises once, at the end, if anything failed."""
+    """Collect checks for ``command``; raise once, at the end, if any failed."""
     check = Checks(command)
     yield check
     check.raise_if_any()

@@ -216,8 +216,9 @@ class ParseError(SmscError):
         excerpt: The start of the offending body, for diagnosis.
     """
 
-    def __init__(self, message: str, *, command: str = "", fmt: int | None = None,
-                 excerpt: str = "") -> None:
+    def __init__(
+        self, message: str, *, command: str = "", fmt: int | None = None, excerpt: str = ""
+    ) -> None:
         where = f"{command}: " if command else ""
         shown = f" [fmt={fmt}, body starts {excerpt!r}]" if fmt is not None else ""
         super().__init__(f"{where}{message}{shown}")

@@ -44,10 +44,6 @@ def _optional_inner(tp: Any) -> Any:
     return args[0]
 
 
-def _is_lenient_enum(tp: Any) -> bool:
-    return isinstance(tp, type) and issubclass(tp, LenientIntEnum)
-
-
 def _text(value: Any, what: str) -> str:
     if not isinstance(value, str):
         raise TypeError(f"expected text for {what}, got {type(value).__name__}")
@@ -131,12 +127,14 @@ def _model_factory(converter: cattrs.Converter) -> Callable[[Any], _Hook]:
 
 def _configure(converter: cattrs.Converter, scalar: Callable[[Any, str], Any]) -> None:
     """Register the hooks both converter families share; ``scalar`` vets raw values."""
+    # cattrs looks up plain classes by singledispatch, most specific class first, so the
+    # enum hook registered on LenientIntEnum wins over the int hook for its subclasses.
     converter.register_structure_hook(int, lambda v, _: _to_int(scalar(v, "an integer")))
     converter.register_structure_hook(Decimal, lambda v, _: _to_decimal(scalar(v, "a number")))
     converter.register_structure_hook(bool, lambda v, _: _to_bool(scalar(v, "a 0/1 flag")))
     converter.register_structure_hook(str, lambda v, _: _as_extra(scalar(v, "text")))
-    converter.register_structure_hook_factory(
-        _is_lenient_enum, lambda cls: lambda v, _: cls(_to_int(scalar(v, "a code")))
+    converter.register_structure_hook(
+        LenientIntEnum, lambda v, cls: cls(_to_int(scalar(v, "a code")))
     )
 
     def optional(tp: Any) -> _Hook:

@@ -61,7 +61,7 @@ def _array(value: Any, row: Row) -> list[dict[str, Any]]:
     return [_record(item, row) for item in value]
 
 
-def decode(document: Any, shape: Shape, params: Params) -> Any:  # noqa: ARG001
+def decode(document: Any, shape: Shape, params: Params) -> Any:
     """Turn a parsed fmt=3 body into neutral records for ``shape``."""
     if isinstance(shape, Ok):
         if not isinstance(document, dict) or document.get("result") != "OK":

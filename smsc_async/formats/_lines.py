@@ -77,7 +77,7 @@ def _only_line(text: str) -> str:
     return lines[0]
 
 
-def decode(text: str, shape: Shape, params: Params) -> Any:  # noqa: ARG001 - one signature for all
+def decode(text: str, shape: Shape, params: Params) -> Any:
     """Turn a fmt=0 body into neutral records for ``shape``."""
     if isinstance(shape, Ok):
         if not text.strip().startswith("OK"):

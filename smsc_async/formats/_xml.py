@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from xml.etree.ElementTree import Element, ParseError as XmlSyntaxError
+from xml.etree.ElementTree import Element
+from xml.etree.ElementTree import ParseError as XmlSyntaxError
 
 import cattrs
 from defusedxml import DefusedXmlException
@@ -61,7 +62,7 @@ def _record(element: Element, row: Row) -> dict[str, Any]:
     return {row.key(FMT, k): v for k, v in raw.items()}
 
 
-def decode(root: Element, shape: Shape, params: Params) -> Any:  # noqa: ARG001
+def decode(root: Element, shape: Shape, params: Params) -> Any:
     """Turn a parsed fmt=2 body into neutral records for ``shape``."""
     if isinstance(shape, Ok):
         if (root.text or "").strip() != "OK":

@@ -11,7 +11,7 @@ from smsc_async.models.senders import (
     SenderStatus,
     UaRegistration,
 )
-from smsc_async.models.tariffs import OperatorTariff, TariffZone, Tariffs
+from smsc_async.models.tariffs import OperatorTariff, Tariffs, TariffZone
 
 __all__ = [
     "LenientIntEnum",

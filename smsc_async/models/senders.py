@@ -53,8 +53,10 @@ class OperatorStatus(LenientIntEnum):
 
 @attrs.frozen
 class OperatorStatuses:
-    """A sender name's status at every operator (``*_step`` paid names, ``*_int`` common-name
-    replacement, ``tele2`` free names, ``ua_*`` Ukraine). ``None`` where the server sent none.
+    """A sender name's status at every operator; ``None`` where the server sent none.
+
+    ``*_step`` are paid names, ``*_int`` common-name replacement, ``tele2`` free names,
+    ``ua_*`` Ukraine.
     """
 
     mega_step: OperatorStatus | None = None

@@ -41,4 +41,3 @@ def form(**values: str | int | bool | None) -> dict[str, str]:
             continue
         rendered[key] = "1" if value is True else str(value)
     return rendered
-

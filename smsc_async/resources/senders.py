@@ -38,7 +38,7 @@ __all__ = [
 ]
 
 LIST_MAX_CNT = 15000
-DOCUMENT_MAX_BYTES = 3 * 1024 * 1024  # "3 Мб"; read as binary megabytes
+DOCUMENT_MAX_BYTES = 3 * 1024 * 1024  # "3 MB" in the docs; read as binary megabytes
 # The documented types are jpg, tif, pdf, png, zip, rar; .jpeg and .tiff are the same types.
 DOCUMENT_TYPES = frozenset({"jpg", "jpeg", "tif", "tiff", "pdf", "png", "zip", "rar"})
 # Assumption: the docs say the document goes "in the request body" without naming the field;
@@ -64,11 +64,21 @@ _SENDER = Row(
 _SENDER_ID = Row((Column("id"),), renames={Format.JSON: {"sender": "id"}})
 
 LIST: Command[list[Sender]] = Command(
-    "senders.get", "senders.php", "get", ListOf(_SENDER), list[Sender], RetryClass.SAFE_READ,
+    "senders.get",
+    "senders.php",
+    "get",
+    ListOf(_SENDER),
+    list[Sender],
+    RetryClass.SAFE_READ,
     rules=(Rule(3),),  # more than 3 identical list requests a minute -> error 9
 )
 ADD: Command[SenderId] = Command(
-    "senders.add", "senders.php", "add", Single(_SENDER_ID), SenderId, RetryClass.WRITE,
+    "senders.add",
+    "senders.php",
+    "add",
+    Single(_SENDER_ID),
+    SenderId,
+    RetryClass.WRITE,
     rules=(Rule(5, scope=Scope.COMMAND),),  # more than 5 creations a minute -> error 9
 )
 # The docs give no numbers for chg/del/send_code/check_code; like spec §B does for scripts
@@ -84,7 +94,12 @@ SEND_CODE: Command[None] = Command(
     "senders.send_code", "senders.php", "send_code", Ok(), None, RetryClass.SEND, rules=(Rule(3),)
 )
 CHECK_CODE: Command[None] = Command(
-    "senders.check_code", "senders.php", "check_code", Ok(), None, RetryClass.WRITE,
+    "senders.check_code",
+    "senders.php",
+    "check_code",
+    Ok(),
+    None,
+    RetryClass.WRITE,
     rules=(Rule(3),),
 )
 
@@ -107,7 +122,9 @@ def _check_name(check: Checks, field: str, sender: str | None, *, mail: bool = F
 
 def _check_digital(check: Checks, field: str, sender: str) -> None:
     if not (isinstance(sender, str) and sender.isdigit() and len(sender) <= _DIGITAL_NAME_MAX):
-        check.fail(field, f"must be a digital name (a phone number, up to 15 digits), got {sender!r}")
+        check.fail(
+            field, f"must be a digital name (a phone number, up to 15 digits), got {sender!r}"
+        )
 
 
 def _check_user(check: Checks, user: str | None) -> None:
@@ -119,30 +136,44 @@ def _check_id(check: Checks, field: str, value: int | None) -> None:
     check.int_range(field, value, 1, 2**63 - 1)
 
 
-def _registration(check: Checks, register: Iterable[Registration | str], ua: UaRegistration | None
-                  ) -> dict[str, str]:
+def _registration(
+    check: Checks, register: Iterable[Registration | str], ua: UaRegistration | None
+) -> dict[str, str]:
     params: dict[str, str] = {}
+    known = {r.value for r in Registration}
     for item in register:
-        try:
-            params[Registration(item).value] = "1"
-        except ValueError:
-            known = ", ".join(r.value for r in Registration)
-            check.fail("register", f"unknown registration {item!r} (known: {known})")
+        value = item.value if isinstance(item, Registration) else item
+        if value in known:
+            params[value] = "1"
+        else:
+            check.fail("register", f"unknown registration {item!r} (known: {', '.join(known)})")
     if ua is not None:
         if not isinstance(ua, UaRegistration):
             check.fail("ua_reg", "must be a UaRegistration")
             return params
-        missing = [name for name in ("fio", "inn", "email", "address", "desc", "subj")
-                   if not str(getattr(ua, name) or "").strip()]
+        missing = [
+            name
+            for name in ("fio", "inn", "email", "address", "desc", "subj")
+            if not str(getattr(ua, name) or "").strip()
+        ]
         if missing:
             check.fail("ua_reg", f"needs {', '.join(missing)}")
-        params.update(form(ua_reg=True, fio=ua.fio, inn=ua.inn, site=ua.site, email=ua.email,
-                           address=ua.address, desc=ua.desc, subj=ua.subj))
+        params.update(
+            form(
+                ua_reg=True,
+                fio=ua.fio,
+                inn=ua.inn,
+                site=ua.site,
+                email=ua.email,
+                address=ua.address,
+                desc=ua.desc,
+                subj=ua.subj,
+            )
+        )
     return params
 
 
-def _document(check: Checks, document: SenderDocument | None, doc_info: str | None
-              ) -> Files | None:
+def _document(check: Checks, document: SenderDocument | None, doc_info: str | None) -> Files | None:
     if document is None:
         if doc_info is not None:
             check.fail("doc_info", "describes a document: pass document= too")
@@ -200,14 +231,23 @@ class SendersResource(Resource):
             ValidationError: A bad argument; nothing was sent.
         """
         with checking(LIST.name) as check:
-            params = self._list_params(check, all, operators, from_date, prev_id, cnt, user)
+            params = self._list_params(
+                check,
+                all=all,
+                operators=operators,
+                from_date=from_date,
+                prev_id=prev_id,
+                cnt=cnt,
+                user=user,
+            )
         return await self._call(LIST, params)
 
     def _list_params(
         self,
         check: Checks,
-        all: bool,  # noqa: A002, FBT001
-        operators: bool,  # noqa: FBT001
+        *,
+        all: bool,  # noqa: A002
+        operators: bool,
         from_date: dt.date | str | None,
         prev_id: int | None,
         cnt: int | None,
@@ -217,8 +257,9 @@ class SendersResource(Resource):
         check.int_range("cnt", cnt, 1, LIST_MAX_CNT)
         _check_user(check, user)
         date = smsc_date(check, "from_date", from_date)
-        return form(all=all, operators=operators, from_date=date, prev_id=prev_id, cnt=cnt,
-                    user=user)
+        return form(
+            all=all, operators=operators, from_date=date, prev_id=prev_id, cnt=cnt, user=user
+        )
 
     def iterate(
         self,
@@ -245,7 +286,15 @@ class SendersResource(Resource):
             ValidationError: A bad argument, raised here, before iteration starts.
         """
         with checking(LIST.name) as check:
-            params = self._list_params(check, all, operators, from_date, None, page_size, user)
+            params = self._list_params(
+                check,
+                all=all,
+                operators=operators,
+                from_date=from_date,
+                prev_id=None,
+                cnt=page_size,
+                user=user,
+            )
         return self._pages(params, page_size)
 
     async def _pages(self, params: dict[str, str], page_size: int) -> AsyncIterator[Sender]:
@@ -304,8 +353,9 @@ class SendersResource(Resource):
             if name is not None and not mail:
                 check.fail("name", "names the owner of an e-mail sender: needs mail=True")
             _check_user(check, user)
-            params = form(sender=sender, cmt=cmt, mail=mail, name=name, doc_info=doc_info,
-                          user=user)
+            params = form(
+                sender=sender, cmt=cmt, mail=mail, name=name, doc_info=doc_info, user=user
+            )
             params.update(_registration(check, register, ua_reg))
             files = _document(check, document, doc_info)
         reply = await self._call(ADD, params, files=files)

@@ -1,0 +1,46 @@
+"""Quality gates: ``python3 -m nox`` runs lint, typecheck and tests (what CI runs).
+
+The default sessions run on the interpreter nox itself runs on, so they work on any
+machine with one Python; ``tests_all`` runs the suite on every version the classifiers
+name (nox errors on a missing interpreter when ``CI`` is set).
+"""
+
+from __future__ import annotations
+
+import nox
+
+nox.options.sessions = ["lint", "typecheck", "tests"]
+nox.options.reuse_existing_virtualenvs = True
+
+PYPROJECT = nox.project.load_toml("pyproject.toml")
+PYTHONS = nox.project.python_versions(PYPROJECT)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """Ruff: lint rules and formatting."""
+    session.install("ruff>=0.6")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session
+def typecheck(session: nox.Session) -> None:
+    """mypy --strict over the package (and, less strictly, the tests)."""
+    session.install("-e", ".[typecheck]")
+    session.run("mypy", "--strict", "smsc_async")
+    session.run("mypy", "tests")
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """The test suite on the interpreter at hand."""
+    session.install("-e", ".[test]")
+    session.run("pytest", *session.posargs)
+
+
+@nox.session(python=PYTHONS)
+def tests_all(session: nox.Session) -> None:
+    """The test suite on every supported Python."""
+    session.install("-e", ".[test]")
+    session.run("pytest", *session.posargs)

@@ -1,0 +1,183 @@
+"""Renderers of SMSC replies in the four wire formats, written from the documentation.
+
+They are the emulator's voice, and deliberately share nothing with the SDK's decoders:
+a test that renders with these and decodes with the SDK checks one reading of the docs
+against another. Each function returns text; the caller encodes it in the reply charset.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+import attrs
+
+from smsc_async import Format, Sender, Tariffs
+from smsc_async.models import OperatorStatuses
+
+__all__ = [
+    "render_error",
+    "render_ok",
+    "render_sender_id",
+    "render_senders",
+    "render_tariffs",
+]
+
+# Per-operator keys in the order seed 002 gives them for fmt=0.
+OPERATOR_KEYS = tuple(a.name for a in attrs.fields(OperatorStatuses))
+
+
+def _value(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    return str(int(value)) if isinstance(value, int) else str(value)
+
+
+def _json(document: Any) -> str:
+    # SMSC's JSON: a newline after each brace and comma, no indentation (spec §1.6).
+    return json.dumps(document, indent=0, ensure_ascii=False)
+
+
+def _lines(rows: Iterable[Sequence[tuple[str, Any]]]) -> str:
+    return "\n".join(", ".join(f"{k} = {_value(v)}" for k, v in row) for row in rows)
+
+
+def _csv(rows: Iterable[Sequence[tuple[str, Any]]]) -> str:
+    return "\n".join(",".join(_value(v) for _, v in row) for row in rows)
+
+
+def render_error(fmt: Format, code: int, message: str, *, id: str | None = None) -> str:  # noqa: A002
+    """An error envelope (spec §1.5; with a message id as send.php gives for 3, 6, 7, 8)."""
+    if fmt is Format.LINES:
+        return f"ERROR = {code} ({message})" + (f", ID - {id}" if id is not None else "")
+    if fmt is Format.CSV:
+        return f"{id if id is not None else 0},-{code}"
+    if fmt is Format.XML:
+        tail = f"\n<id>{escape(id)}</id>" if id is not None else ""
+        return (
+            f"<result>\n<error>{escape(message)}</error>\n<error_code>{code}</error_code>"
+            f"{tail}\n</result>"
+        )
+    document: dict[str, Any] = {"error": message, "error_code": code}
+    if id is not None:
+        document["id"] = int(id) if id.isdigit() else id
+    return _json(document)
+
+
+def render_ok(fmt: Format) -> str:
+    """The acknowledgement of a change, delete, code request or check."""
+    if fmt is Format.XML:
+        return "<result>OK</result>"
+    if fmt is Format.JSON:
+        return _json({"result": "OK"})
+    return "OK"
+
+
+def render_tariffs(fmt: Format, tariffs: Tariffs) -> str:
+    """The reply to ``get.php?get_price=1`` (seed 003)."""
+    zones = [
+        [
+            ("zone", z.zone),
+            ("name", z.name),
+            ("api", z.api),
+            ("mass", z.mass),
+            ("mms", z.mms),
+            ("hlr", z.hlr),
+            ("call", z.call),
+        ]
+        for z in tariffs.zones
+    ]
+    codes = [[("mccmnc", c.mccmnc), ("cost", c.cost)] for c in tariffs.codes]
+    mail = [[("mail", tariffs.mail)]] if tariffs.mail is not None else []
+    if fmt is Format.LINES:
+        return _lines([*zones, *codes, *mail])
+    if fmt is Format.CSV:
+        return _csv([*zones, *codes, *mail])
+    if fmt is Format.XML:
+        parts = ["<price>", "<zones>"]
+        for zone in zones:
+            attributes = " ".join(f"{k}={quoteattr(_value(v))}" for k, v in zone[1:])
+            parts.append(f"<zone {attributes}>{escape(_value(zone[0][1]))}</zone>")
+        parts += ["</zones>", "<codes>"]
+        parts += [
+            f"<mccmnc cost={quoteattr(_value(c.cost))}>{escape(c.mccmnc)}</mccmnc>"
+            for c in tariffs.codes
+        ]
+        parts.append("</codes>")
+        if tariffs.mail is not None:
+            parts.append(f"<mail>{_value(tariffs.mail)}</mail>")
+        parts.append("</price>")
+        return "\n".join(parts)
+    document: dict[str, Any] = {
+        "zones": [{k: _value(v) for k, v in zone} for zone in zones],
+        "codes": [{k: _value(v) for k, v in code} for code in codes],
+    }
+    if tariffs.mail is not None:
+        document["mail"] = _value(tariffs.mail)
+    return _json(document)
+
+
+def _sender_fields(sender: Sender, *, all: bool, operators: bool) -> list[tuple[str, Any]]:  # noqa: A002
+    fields: list[tuple[str, Any]] = []
+    if all:
+        fields.append(("status", sender.status))
+    if operators:
+        statuses = sender.operators or OperatorStatuses()
+        fields += [(key, getattr(statuses, key)) for key in OPERATOR_KEYS]
+    return fields
+
+
+def render_senders(
+    fmt: Format,
+    senders: Sequence[Sender],
+    *,
+    all: bool = False,  # noqa: A002 - SMSC's own parameter name
+    operators: bool = False,
+) -> str:
+    """The reply to ``senders.php?get=1`` with the given ``all`` and ``operators`` flags.
+
+    The documented layouts are used as written; where the docs show none (fmt=1 with
+    ``operators=1``; ``all`` and ``operators`` together), the fields follow fmt=0's order.
+    """
+    rows = [(sender, _sender_fields(sender, all=all, operators=operators)) for sender in senders]
+    if fmt is Format.LINES:
+        return _lines([("name", s.sender), *fields, ("id", s.id)] for s, fields in rows)
+    if fmt is Format.CSV:
+        return _csv([("sender", s.sender), *fields, ("id", s.id)] for s, fields in rows)
+    if fmt is Format.XML:
+        parts = ["<list>"]
+        for sender, fields in rows:
+            attributes = "".join(f" {k}={quoteattr(_value(v))}" for k, v in fields)
+            parts.append(f'<sender{attributes} id="{sender.id}">{escape(sender.sender)}</sender>')
+        parts.append("</list>")
+        return "\n".join(parts)
+    documents = []
+    for sender, fields in rows:
+        document: dict[str, Any] = {"sender": sender.sender}
+        for key, value in fields:
+            # The docs quote per-operator statuses (and then the id) as strings.
+            if key == "status":
+                document[key] = None if value is None else int(value)
+            else:
+                document[key] = _value(value)
+        document["id"] = str(sender.id) if operators else sender.id
+        documents.append(document)
+    return _json(documents)
+
+
+def render_sender_id(fmt: Format, id: int) -> str:  # noqa: A002
+    """The reply to ``senders.php?add=1``: the new name's id."""
+    if fmt is Format.LINES:
+        return f"ID = {id}"
+    if fmt is Format.CSV:
+        return str(id)
+    if fmt is Format.XML:
+        return f"<sender>\n<id>{id}</id>\n</sender>"
+    return _json({"sender": id})
