@@ -43,14 +43,15 @@ def _lines(text: str) -> list[str]:
     return [line.rstrip("\r") for line in text.split("\n") if line.strip()]
 
 
-def _pairs(line: str, text: str) -> list[tuple[str, str]]:
+def _pairs(line: str, text: str) -> list[tuple[str, str, str]]:
+    """``(key, value, raw part)`` for each ``key = value`` cut of a line."""
     pairs = []
     for part in _CUT.split(line):
         match = _PAIR.match(part)
         if match is None:
             raise fail(f"expected 'key = value', got {part[:40]!r}", FMT, text)
         # Keys are case-folded: the server writes ``ID = 5`` and ``Status = 1``.
-        pairs.append((match[1].lower(), match[2] or ""))
+        pairs.append((match[1].lower(), match[2] or "", part))
     return pairs
 
 
@@ -58,10 +59,10 @@ def _record(line: str, row: Row, text: str) -> dict[str, Any]:
     known, free = row.names(), row.free_text()
     record: dict[str, Any] = {}
     open_text: str | None = None  # the free-text field that may still continue
-    for wire_key, value in _pairs(line, text):
+    for wire_key, value, part in _pairs(line, text):
         name = row.key(FMT, wire_key)
         if open_text is not None and name not in known:
-            record[open_text] += f", {wire_key} = {value}"
+            record[open_text] += ", " + part  # the cut was inside the text: undo it
             continue
         if name in record:
             raise fail(f"key {wire_key!r} appears twice: the line is ambiguous", FMT, text)

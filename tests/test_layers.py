@@ -1,0 +1,97 @@
+"""Imports point down the layers of the design guide (design.md §2)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).parent.parent / "smsc_async"
+
+
+def _imports(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+def _modules(*relative: str) -> list[Path]:
+    paths: list[Path] = []
+    for rel in relative:
+        target = PACKAGE / rel
+        paths += sorted(target.rglob("*.py")) if target.is_dir() else [target]
+    return paths
+
+
+def _violations(paths: list[Path], forbidden: tuple[str, ...]) -> list[str]:
+    return [
+        f"{path.relative_to(PACKAGE)} imports {name}"
+        for path in paths
+        for name in sorted(_imports(path))
+        if any(name == f or name.startswith(f + ".") for f in forbidden)
+    ]
+
+
+UPPER = ("smsc_async._client", "smsc_async.resources", "smsc_async.testing", "smsc_async.cli")
+
+
+@pytest.mark.parametrize(
+    ("paths", "forbidden"),
+    [
+        # Layer 1: stdlib and attrs only.
+        (
+            _modules("_types.py", "_config.py", "errors.py"),
+            ("httpx", "cattrs", "aiolimiter", "smsc_async.formats", "smsc_async.models", *UPPER),
+        ),
+        # Models: no I/O, no formats.
+        (
+            _modules("models"),
+            ("httpx", "anyio", "smsc_async.formats", "smsc_async._transport", *UPPER),
+        ),
+        # Decoders are pure: no httpx, no transport.
+        (_modules("formats"), ("httpx", "anyio", "smsc_async._transport", *UPPER)),
+        # Transport knows commands by name only.
+        (
+            _modules("_transport.py"),
+            ("cattrs", "smsc_async.models", "smsc_async.formats", "smsc_async._commands", *UPPER),
+        ),
+        # Resources never reach up to the client.
+        (_modules("resources"), ("httpx", "smsc_async._client", "smsc_async.testing")),
+    ],
+    ids=["base", "models", "formats", "transport", "resources"],
+)
+def test_imports_point_down(paths: list[Path], forbidden: tuple[str, ...]) -> None:
+    """No module imports from a layer above its own."""
+    assert paths
+    assert _violations(paths, forbidden) == []
+
+
+def test_only_transport_imports_httpx_at_runtime() -> None:
+    """httpx is imported at run time by _transport.py alone."""
+    users = [
+        str(p.relative_to(PACKAGE))
+        for p in _modules(".")
+        if "httpx" in _imports(p) and p.name != "_transport.py"
+    ]
+    # _client.py names httpx.AsyncClient for type checkers only.
+    assert users == ["_client.py"]
+    client = (PACKAGE / "_client.py").read_text(encoding="utf-8")
+    assert "if TYPE_CHECKING:\n    import httpx" in client
+
+
+def test_testing_uses_only_the_public_package() -> None:
+    """The emulator side imports smsc_async's public modules, never private ones."""
+    private = [
+        f"{p.name}: {name}"
+        for p in _modules("testing")
+        for name in _imports(p)
+        if name.startswith("smsc_async.")
+        and not name.startswith("smsc_async.testing")
+        and any(part.startswith("_") for part in name.split(".")[1:])
+    ]
+    assert private == []
