@@ -16,7 +16,7 @@ from smsc_async._config import (
     ClientConfig,
     Credentials,
 )
-from smsc_async._transport import UNSET, Transport
+from smsc_async._transport import UNSET, Transport, Unset
 from smsc_async._types import Files, Format
 from smsc_async._validation import checking
 from smsc_async.errors import ParseError, api_error_class
@@ -32,6 +32,10 @@ T = TypeVar("T")
 log = logging.getLogger("smsc_async")
 
 _CHARSET = "utf-8"
+
+
+def _positive(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and value > 0
 
 
 class SmscClient:
@@ -67,7 +71,7 @@ class SmscClient:
         apikey: str | None = None,
         base_url: str = DEFAULT_BASE_URL,
         fmt: Format | int = Format.JSON,
-        timeout: float | None = UNSET,
+        timeout: float | Unset | None = UNSET,
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
         with checking("SmscClient") as check:
@@ -87,15 +91,15 @@ class SmscClient:
                 check.fail("fmt", f"must be a Format or 0-3, got {fmt!r}")
             if not isinstance(base_url, str) or not base_url.startswith(("http://", "https://")):
                 check.fail("base_url", f"must be an http(s) URL, got {base_url!r}")
-            if timeout is not None and timeout != UNSET and not timeout > 0:
+            if timeout is not None and timeout is not UNSET and not _positive(timeout):
                 check.fail("timeout", f"must be positive seconds or None, got {timeout!r}")
-        if timeout == UNSET and http_client is None:
+        if timeout is UNSET and http_client is None:
             timeout = DEFAULT_TIMEOUT
         self._config = ClientConfig(
             credentials=Credentials(login=login, password=password, apikey=apikey),
             base_url=base_url if base_url.endswith("/") else base_url + "/",
             fmt=Format(fmt),
-            timeout=None if timeout == UNSET else timeout,
+            timeout=None if isinstance(timeout, Unset) else timeout,
             max_concurrency=DEFAULT_CONCURRENCY,
         )
         self._transport = Transport(

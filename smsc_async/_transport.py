@@ -6,6 +6,7 @@ POST body, never in a URL; the debug log names the fields sent, never their valu
 
 from __future__ import annotations
 
+import enum
 import logging
 import time
 from collections.abc import Mapping
@@ -17,12 +18,19 @@ from smsc_async._types import Files, Params
 from smsc_async._version import __version__
 from smsc_async.errors import TransportError
 
-__all__ = ["UNSET", "RawReply", "Transport"]
+__all__ = ["UNSET", "RawReply", "Transport", "Unset"]
 
 log = logging.getLogger("smsc_async")
 
-UNSET: float = -1.0
-"""``timeout`` sentinel: use the caller-supplied client's own timeouts."""
+
+class Unset(enum.Enum):
+    """The type of :data:`UNSET` (an enum, so type checkers can tell it from a float)."""
+
+    UNSET = "UNSET"
+
+
+UNSET = Unset.UNSET
+"""``timeout`` not given: use the caller-supplied client's own timeouts."""
 
 # Failures that prove the request never reached the server: retrying them is always safe.
 _NOT_SENT: tuple[type[Exception], ...] = (
@@ -60,14 +68,14 @@ class Transport:
         self,
         *,
         base_url: str,
-        timeout: float | None,
+        timeout: float | Unset | None,
         max_connections: int,
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
         self._base_url = base_url
         self._owned = http_client is None
         self._timeout: httpx.Timeout | None = None
-        if timeout != UNSET:
+        if timeout is not UNSET:
             self._timeout = httpx.Timeout(timeout, pool=None)
         if http_client is None:
             http_client = httpx.AsyncClient(

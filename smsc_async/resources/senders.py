@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import mimetypes
+import re
 from collections.abc import AsyncIterator, Iterable
 from pathlib import PurePath
 
@@ -44,6 +45,8 @@ DOCUMENT_TYPES = frozenset({"jpg", "jpeg", "tif", "tiff", "pdf", "png", "zip", "
 # Assumption: the docs say the document goes "in the request body" without naming the field;
 # SMSC's official libraries post attachments as file0, file1, ... so we use file0.
 _DOCUMENT_FIELD = "file0"
+# ASCII digits only: str.isdigit() also accepts Arabic-Indic, fullwidth and superscript ones.
+_DIGITS = re.compile(r"[0-9]+")
 _NAME_MAX = 11
 _DIGITAL_NAME_MAX = 15
 
@@ -113,7 +116,7 @@ def _check_name(check: Checks, field: str, sender: str | None, *, mail: bool = F
         local, at, domain = sender.partition("@")
         if not (local and at and "." in domain and "@" not in domain):
             check.fail(field, f"must be an e-mail address with mail=True, got {sender!r}")
-    elif sender.isdigit():
+    elif _DIGITS.fullmatch(sender):
         if len(sender) > _DIGITAL_NAME_MAX:
             check.fail(field, f"a digital name has at most 15 digits, got {len(sender)}")
     elif len(sender) > _NAME_MAX:
@@ -121,7 +124,9 @@ def _check_name(check: Checks, field: str, sender: str | None, *, mail: bool = F
 
 
 def _check_digital(check: Checks, field: str, sender: str) -> None:
-    if not (isinstance(sender, str) and sender.isdigit() and len(sender) <= _DIGITAL_NAME_MAX):
+    if not (
+        isinstance(sender, str) and _DIGITS.fullmatch(sender) and len(sender) <= _DIGITAL_NAME_MAX
+    ):
         check.fail(
             field, f"must be a digital name (a phone number, up to 15 digits), got {sender!r}"
         )
@@ -231,70 +236,44 @@ class SendersResource(Resource):
             ValidationError: A bad argument; nothing was sent.
         """
         with checking(LIST.name) as check:
-            params = self._list_params(
-                check,
-                all=all,
-                operators=operators,
-                from_date=from_date,
-                prev_id=prev_id,
-                cnt=cnt,
-                user=user,
-            )
-        return await self._call(LIST, params)
-
-    def _list_params(
-        self,
-        check: Checks,
-        *,
-        all: bool,  # noqa: A002
-        operators: bool,
-        from_date: dt.date | str | None,
-        prev_id: int | None,
-        cnt: int | None,
-        user: str | None,
-    ) -> dict[str, str]:
-        _check_id(check, "prev_id", prev_id)
-        check.int_range("cnt", cnt, 1, LIST_MAX_CNT)
-        _check_user(check, user)
-        date = smsc_date(check, "from_date", from_date)
-        return form(
+            date = smsc_date(check, "from_date", from_date)
+            _check_id(check, "prev_id", prev_id)
+            check.int_range("cnt", cnt, 1, LIST_MAX_CNT)
+            _check_user(check, user)
+        params = form(
             all=all, operators=operators, from_date=date, prev_id=prev_id, cnt=cnt, user=user
         )
+        return await self._call(LIST, params)
 
     def iterate(
         self,
         *,
         all: bool = False,  # noqa: A002
         operators: bool = False,
-        from_date: dt.date | str | None = None,
         page_size: int = 1000,
         user: str | None = None,
     ) -> AsyncIterator[Sender]:
         """Every sender name, fetched a page at a time as the caller consumes them.
 
-        Pages are chained with ``prev_id`` (the smallest id of the page before) and each
-        page is a separate request through the command path.
+        Pages are chained with ``prev_id`` (the smallest id of the page before); each page
+        is a separate request through the command path. There is no ``from_date`` here: with
+        it the server sorts by status-change date, not by id, so ``prev_id`` paging would
+        skip names. Use ``list(from_date=..., cnt=15000)`` for that.
 
         Args:
             all: Every name, not only activated ones.
             operators: Add per-operator statuses.
-            from_date: As for :meth:`list`.
             page_size: Names per request (1 to 15000).
             user: Act for this subclient.
 
         Raises:
             ValidationError: A bad argument, raised here, before iteration starts.
+            ParseError: During iteration, if the server's pages do not move to older ids.
         """
         with checking(LIST.name) as check:
-            params = self._list_params(
-                check,
-                all=all,
-                operators=operators,
-                from_date=from_date,
-                prev_id=None,
-                cnt=page_size,
-                user=user,
-            )
+            check.int_range("page_size", page_size, 1, LIST_MAX_CNT)
+            _check_user(check, user)
+        params = form(all=all, operators=operators, cnt=page_size, user=user)
         return self._pages(params, page_size)
 
     async def _pages(self, params: dict[str, str], page_size: int) -> AsyncIterator[Sender]:
@@ -302,16 +281,16 @@ class SendersResource(Resource):
         while True:
             page_params = params if prev_id is None else {**params, "prev_id": str(prev_id)}
             page = await self._call(LIST, page_params)
+            # Assumption: prev_id pages run from newer to older names (the docs: "names
+            # created before the name with the specified ID"). A page holding an id not
+            # below prev_id would repeat names or loop forever: refuse it before yielding.
+            if prev_id is not None and any(s.id >= prev_id for s in page):
+                raise ParseError(f"paging did not advance past id {prev_id}", command=LIST.name)
             for sender in page:
                 yield sender
             if len(page) < page_size:
                 return
-            # Assumption: prev_id pages run from newer to older names (the docs: "names
-            # created before the name with the specified ID"), so the smallest id goes next.
-            next_id = min(s.id for s in page)
-            if prev_id is not None and next_id >= prev_id:
-                raise ParseError(f"paging did not advance past id {prev_id}", command=LIST.name)
-            prev_id = next_id
+            prev_id = min(s.id for s in page)
 
     async def add(
         self,
@@ -453,7 +432,7 @@ class SendersResource(Resource):
         """
         with checking(CHECK_CODE.name) as check:
             _check_digital(check, "sender", sender)
-            if isinstance(code, bool) or not str(code).isdigit():
+            if isinstance(code, bool) or not _DIGITS.fullmatch(str(code)):
                 check.fail("code", "must be the digits of the confirmation code")
             _check_user(check, user)
         await self._call(CHECK_CODE, form(sender=sender, code=str(code), user=user))
