@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 
 import pytest
@@ -20,3 +21,18 @@ def router() -> Iterator[respx.MockRouter]:
 def fmt(request: pytest.FixtureRequest) -> Format:
     """Each of the four wire formats in turn."""
     return request.param  # type: ignore[no-any-return]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _idle_event_loop() -> Iterator[None]:
+    """Give asyncio a current loop that we close ourselves.
+
+    pytest-asyncio asks ``asyncio.get_event_loop()`` for the loop to restore after each
+    test; with none set, that call creates one nobody closes, and its ResourceWarning
+    fails whichever test is running when it is collected (pytest-asyncio#724).
+    """
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    yield
+    asyncio.set_event_loop(None)
+    loop.close()
