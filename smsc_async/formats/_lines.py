@@ -23,7 +23,7 @@ __all__ = ["decode", "find_error", "make_converter", "parse"]
 FMT = Format.LINES
 _CUT = re.compile(r", (?=[A-Za-z_][\w\[\]]* =(?: |$|,))")
 _PAIR = re.compile(r"([A-Za-z_][\w\[\]]*) =(?: (.*))?\Z", re.DOTALL)
-_ERROR = re.compile(r"ERROR = (\d+)(?: \((.*?)\))?(?:, ID - (\S+?))?\)?\s*\Z", re.DOTALL)
+_ERROR = re.compile(r"ERROR = (\d+)(?: \((.*?)\))?(?:, ID - (\S+?)\)?)?\s*\Z", re.DOTALL)
 
 
 def parse(text: str) -> str:
