@@ -54,10 +54,12 @@ class SmscClient:
         base_url: Where SMSC's scripts live.
         fmt: Wire format to ask for (:class:`Format` or 0-3). Every format decodes to the
             same models; JSON is the cheapest to decode.
-        timeout: Seconds per request (``None`` for no limit). With ``http_client`` and no
-            ``timeout``, that client's own timeouts apply.
+        timeout: Seconds a request may take in all (``None`` for no limit). With
+            ``http_client`` and no ``timeout``, that client's own timeouts apply.
         http_client: An ``httpx.AsyncClient`` of yours to send through (proxies, custom
-            transports, the emulator's ASGI transport). Used as given, never closed here.
+            settings). Used as given, never closed here.
+        transport: An httpx transport for the client's own pool, e.g. the emulator's
+            (``Emulator.transport()``); closed with the client. Not with ``http_client``.
 
     Raises:
         ValidationError: Missing or conflicting credentials, or a bad option.
@@ -73,6 +75,7 @@ class SmscClient:
         fmt: Format | int = Format.JSON,
         timeout: float | Unset | None = UNSET,
         http_client: httpx.AsyncClient | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         with checking("SmscClient") as check:
             if apikey is not None:
@@ -93,6 +96,8 @@ class SmscClient:
                 check.fail("base_url", f"must be an http(s) URL, got {base_url!r}")
             if timeout is not None and timeout is not UNSET and not _positive(timeout):
                 check.fail("timeout", f"must be positive seconds or None, got {timeout!r}")
+            if transport is not None and http_client is not None:
+                check.fail("transport", "give transport or http_client, not both")
         if timeout is UNSET and http_client is None:
             timeout = DEFAULT_TIMEOUT
         self._config = ClientConfig(
@@ -107,6 +112,7 @@ class SmscClient:
             timeout=timeout,
             max_connections=self._config.max_concurrency,
             http_client=http_client,
+            transport=transport,
         )
 
     @property

@@ -11,6 +11,7 @@ import logging
 import time
 from collections.abc import Mapping
 
+import anyio
 import attrs
 import httpx
 
@@ -62,6 +63,7 @@ class Transport:
         max_connections: Pool size. It is sized from the per-login concurrency cap, and the
             pool wait is unbounded, so a pool timeout can never fire before our own limits.
         http_client: A caller-owned client, used as given and never closed here.
+        transport: An httpx transport for the client created here (closed with it).
     """
 
     def __init__(
@@ -71,14 +73,20 @@ class Transport:
         timeout: float | Unset | None,
         max_connections: int,
         http_client: httpx.AsyncClient | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self._base_url = base_url
         self._owned = http_client is None
         self._timeout: httpx.Timeout | None = None
-        if timeout is not UNSET:
+        # httpx times each phase (connect, write, read); the deadline bounds the whole
+        # exchange, and also holds for transports that keep no time (ASGI, mocks).
+        self._deadline: float | None = None
+        if not isinstance(timeout, Unset):
             self._timeout = httpx.Timeout(timeout, pool=None)
+            self._deadline = timeout
         if http_client is None:
             http_client = httpx.AsyncClient(
+                transport=transport,
                 timeout=self._timeout or httpx.Timeout(None),
                 limits=httpx.Limits(
                     max_connections=max_connections, max_keepalive_connections=max_connections
@@ -105,12 +113,17 @@ class Transport:
         log.debug("%s: POST %s fields=%s", command, script, ",".join(_field_names(form, files)))
         started = time.perf_counter()
         try:
-            response = await self._http.post(
-                url,
-                data=dict(form),
-                files=dict(files) if files else None,
-                timeout=self._timeout if self._timeout is not None else httpx.USE_CLIENT_DEFAULT,
-            )
+            with anyio.fail_after(self._deadline):
+                response = await self._http.post(
+                    url,
+                    data=dict(form),
+                    files=dict(files) if files else None,
+                    timeout=self._timeout or httpx.USE_CLIENT_DEFAULT,
+                )
+        except TimeoutError:
+            raise TransportError(
+                f"no answer within {self._deadline} s", command=command, request_sent=True
+            ) from None
         except _NOT_SENT as exc:
             raise TransportError(_describe(exc), command=command, request_sent=False) from None
         except httpx.HTTPError as exc:

@@ -1,6 +1,13 @@
-"""Testing helpers that ship with smsc_async: renderers of SMSC replies (the emulator's voice).
+"""Testing tools that ship with smsc_async: the SMSC emulator and its reply renderers.
 
-The embedded emulator (an ASGI app) builds on these.
+The emulator needs the ``emulator`` extra (``pip install 'smsc_async[emulator]'``)::
+
+    from smsc_async.testing import Emulator
+
+    emulator = Emulator(minute=1.0, latency=0.05)      # a compressed minute, 50 ms per call
+    async with emulator.client() as smsc:
+        await smsc.tariffs.get()
+    emulator.violations                                 # every error 9 the rules caused
 """
 
 from smsc_async.testing._render import (
@@ -11,10 +18,48 @@ from smsc_async.testing._render import (
     render_tariffs,
 )
 
+try:
+    from smsc_async.testing._emulator import (
+        DEFAULT_APIKEY,
+        DEFAULT_LOGIN,
+        DEFAULT_PASSWORD,
+        Account,
+        Emulator,
+        Exchange,
+    )
+except ImportError as exc:  # pragma: no cover - depends on the installed extras
+    raise ImportError(
+        "smsc_async.testing needs the emulator extra: pip install 'smsc_async[emulator]'"
+    ) from exc
+from smsc_async.testing._calls import Call, Refusal, Upload
+from smsc_async.testing._faults import ConnectionResetByEmulator, Faults
+from smsc_async.testing._rules import Ban, RuleBook, ServerRule, Violation, Window
+from smsc_async.testing._serve import serve, serving
+from smsc_async.testing._transport import EmulatorTransport
+
 __all__ = [
+    "DEFAULT_APIKEY",
+    "DEFAULT_LOGIN",
+    "DEFAULT_PASSWORD",
+    "Account",
+    "Ban",
+    "Call",
+    "ConnectionResetByEmulator",
+    "Emulator",
+    "EmulatorTransport",
+    "Exchange",
+    "Faults",
+    "Refusal",
+    "RuleBook",
+    "ServerRule",
+    "Upload",
+    "Violation",
+    "Window",
     "render_error",
     "render_ok",
     "render_sender_id",
     "render_senders",
     "render_tariffs",
+    "serve",
+    "serving",
 ]

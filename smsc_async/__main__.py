@@ -1,0 +1,5 @@
+"""``python -m smsc_async``: the ``smsc-async`` command line."""
+
+from smsc_async.cli import main
+
+main()

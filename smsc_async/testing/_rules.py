@@ -1,0 +1,195 @@
+"""The server's anti-flood and IP-ban rules, enforced with exact sliding windows.
+
+This is the emulator's own reading of spec §B, written apart from the SDK's command
+declarations so that tests of the SDK's limiter check it against an independent referee.
+Times are event-loop seconds; every window and ban length is given in *minutes* and scaled
+by the emulator's ``minute`` setting (60.0 for real time, less for demos).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections import defaultdict, deque
+from collections.abc import Iterable, Mapping
+
+import attrs
+
+__all__ = ["Ban", "RuleBook", "ServerRule", "Violation", "Window"]
+
+CONCURRENCY_LIMIT = 15
+"""15 or more simultaneous requests under one login are refused with error 9."""
+
+# Parameters that do not make two requests different: credentials, format and charset.
+# Assumption: the server compares what a request asks for, not how it wants the answer.
+_NOT_IDENTITY = frozenset({"login", "psw", "apikey", "fmt", "charset"})
+
+
+class Window(enum.Enum):
+    """Which requests one rule counts together (per login)."""
+
+    IDENTICAL = "identical"
+    """Same script, command and parameters."""
+    COMMAND = "command"
+    """Every request of the command."""
+    PARAM = "param"
+    """Requests of the command with the same value of one parameter (e.g. per subclient)."""
+
+
+@attrs.frozen
+class ServerRule:
+    """More than ``limit`` matching requests within ``minutes`` earn error 9."""
+
+    script: str
+    command: str
+    limit: int
+    minutes: float = 1.0
+    window: Window = Window.IDENTICAL
+    param: str | None = None
+
+    def describe(self) -> str:
+        """E.g. ``'senders.add: 5 per command per 1 min'``."""
+        what = {
+            Window.IDENTICAL: "identical",
+            Window.COMMAND: "per command",
+            Window.PARAM: f"per {self.param}",
+        }[self.window]
+        name = f"{self.script.removesuffix('.php')}.{self.command}"
+        return f"{name}: {self.limit} {what} per {self.minutes:g} min"
+
+
+# spec §B, for the families the emulator implements.
+DOCUMENTED_RULES: tuple[ServerRule, ...] = (
+    ServerRule("get.php", "get_price", 3),
+    ServerRule("senders.php", "get", 3),
+    ServerRule("senders.php", "add", 5, window=Window.COMMAND),
+)
+
+
+@attrs.frozen
+class Violation:
+    """A request the server refused with error 9 (or would have, for a rule)."""
+
+    time: float
+    login: str
+    command: str
+    rule: str
+    ip: str
+
+
+@attrs.frozen
+class Ban:
+    """An IP block (error 4 to every request from ``ip`` until ``until``)."""
+
+    ip: str
+    start: float
+    until: float
+    reason: str
+
+
+@attrs.define
+class RuleBook:
+    """The referee: windows, in-flight counts, authorisation and send-error bans."""
+
+    minute: float = 60.0
+    rules: tuple[ServerRule, ...] = DOCUMENTED_RULES
+    violations: list[Violation] = attrs.field(factory=list)
+    bans: list[Ban] = attrs.field(factory=list)
+    in_flight: dict[str, int] = attrs.field(factory=lambda: defaultdict(int))
+    peak_in_flight: dict[str, int] = attrs.field(factory=lambda: defaultdict(int))
+    _windows: dict[tuple[object, ...], deque[float]] = attrs.field(
+        factory=lambda: defaultdict(deque)
+    )
+    _auth_errors: dict[str, deque[float]] = attrs.field(factory=lambda: defaultdict(deque))
+    _send_errors: dict[str, deque[float]] = attrs.field(factory=lambda: defaultdict(deque))
+
+    # -- IP bans ------------------------------------------------------------------------
+
+    def banned(self, ip: str, now: float) -> Ban | None:
+        """The ban in force for ``ip`` at ``now``, if any."""
+        for ban in reversed(self.bans):
+            if ban.ip == ip and ban.start <= now < ban.until:
+                return ban
+        return None
+
+    def auth_failed(self, ip: str, now: float) -> None:
+        """Count an authorisation error; the 5th within 30 minutes blocks the IP for 30."""
+        self._count_towards_ban(
+            self._auth_errors[ip],
+            now,
+            ip,
+            limit=5,
+            minutes=30,
+            reason="5 authorisation errors in 30 minutes",
+        )
+
+    def send_answered(self, ip: str, now: float, *, error: bool) -> None:
+        """Track erroneous sends in a row; 100 within 10 minutes block the IP for 10."""
+        errors = self._send_errors[ip]
+        if not error:
+            errors.clear()
+            return
+        self._count_towards_ban(
+            errors, now, ip, limit=100, minutes=10, reason="100 erroneous sends in a row"
+        )
+
+    def _count_towards_ban(
+        self, log: deque[float], now: float, ip: str, *, limit: int, minutes: float, reason: str
+    ) -> None:
+        span = minutes * self.minute
+        log.append(now)
+        while log and log[0] <= now - span:
+            log.popleft()
+        if len(log) >= limit:
+            log.clear()
+            self.bans.append(Ban(ip, now, now + span, reason))
+
+    # -- concurrency --------------------------------------------------------------------
+
+    def enter(self, login: str) -> bool:
+        """Count a request in flight; ``False`` if it makes 15 or more (error 9)."""
+        self.in_flight[login] += 1
+        count = self.in_flight[login]
+        self.peak_in_flight[login] = max(self.peak_in_flight[login], count)
+        return count < CONCURRENCY_LIMIT
+
+    def leave(self, login: str) -> None:
+        """The request is finished at the server."""
+        self.in_flight[login] -= 1
+
+    # -- windows ------------------------------------------------------------------------
+
+    def admit(
+        self, login: str, script: str, command: str, params: Mapping[str, str], now: float
+    ) -> ServerRule | None:
+        """Apply the windowed rules; record the request if all admit it, else the rule hit.
+
+        Only accepted requests count towards later windows (the server "does not accept
+        more than N"; the refused ones were not accepted).
+        """
+        logs = []
+        for rule in self._matching(script, command):
+            log = self._windows[self._key(rule, login, params)]
+            while log and log[0] <= now - rule.minutes * self.minute:
+                log.popleft()
+            if len(log) >= rule.limit:
+                return rule
+            logs.append(log)
+        for log in logs:
+            log.append(now)
+        return None
+
+    def _matching(self, script: str, command: str) -> Iterable[ServerRule]:
+        return (r for r in self.rules if r.script == script and r.command == command)
+
+    @staticmethod
+    def _key(rule: ServerRule, login: str, params: Mapping[str, str]) -> tuple[object, ...]:
+        base: tuple[object, ...] = (rule, login)
+        if rule.window is Window.COMMAND:
+            return base
+        if rule.window is Window.PARAM:
+            return (*base, params.get(rule.param or "", ""))
+        return (*base, tuple(sorted((k, v) for k, v in params.items() if k not in _NOT_IDENTITY)))
+
+    def record(self, violation: Violation) -> None:
+        """Keep a refused request on the record."""
+        self.violations.append(violation)

@@ -1,0 +1,83 @@
+"""Serving the emulator over real HTTP with uvicorn (``smsc-async emulator``, loopback tests)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from smsc_async.testing._emulator import Emulator
+
+__all__ = ["RedactSecrets", "serve", "serving"]
+
+_STARTUP_POLLS = 500  # x 10 ms: give up on a server that has not started in 5 s
+_SECRET_IN_QUERY = re.compile(r"\b(psw|apikey|password)=[^&\s\"]*", re.IGNORECASE)
+
+
+class RedactSecrets(logging.Filter):
+    """Masks ``psw=``, ``apikey=`` and ``password=`` values in log records.
+
+    Other SMSC clients send GET requests with credentials in the query string, and
+    uvicorn's access log prints the request line: the emulator must not echo them.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Rewrite the record's message arguments; never drops a record."""
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                _SECRET_IN_QUERY.sub(r"\1=***", a) if isinstance(a, str) else a for a in record.args
+            )
+        if isinstance(record.msg, str):
+            record.msg = _SECRET_IN_QUERY.sub(r"\1=***", record.msg)
+        return True
+
+
+def _redact_uvicorn_logs() -> None:
+    for name in ("uvicorn.access", "uvicorn.error"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactSecrets) for f in logger.filters):
+            logger.addFilter(RedactSecrets())
+
+
+@asynccontextmanager
+async def serving(
+    emulator: Emulator, *, host: str = "127.0.0.1", port: int = 0
+) -> AsyncIterator[str]:
+    """Serve ``emulator`` with uvicorn while the block runs; yields its base URL.
+
+    ``port=0`` picks a free port. The server stops when the block ends.
+    """
+    import uvicorn  # noqa: PLC0415 - only needed when serving over HTTP
+
+    config = uvicorn.Config(emulator, host=host, port=port, log_level="warning", lifespan="off")
+    server = uvicorn.Server(config)
+    _redact_uvicorn_logs()
+    task = asyncio.create_task(server.serve())
+    try:
+        for _ in range(_STARTUP_POLLS):
+            if server.started or task.done():
+                break
+            await asyncio.sleep(0.01)
+        if task.done():
+            task.result()  # the startup error, if any
+        if not server.started:
+            raise RuntimeError("the emulator's uvicorn server did not start within 5 s")
+        bound = server.servers[0].sockets[0].getsockname()[1]
+        yield f"http://{host}:{bound}/sys/"
+    finally:
+        server.should_exit = True
+        await task
+
+
+def serve(emulator: Emulator, *, host: str = "127.0.0.1", port: int = 8080) -> None:
+    """Serve ``emulator`` until interrupted (Ctrl+C)."""
+    import uvicorn  # noqa: PLC0415
+
+    config = uvicorn.Config(emulator, host=host, port=port, log_level="info", lifespan="off")
+    server = uvicorn.Server(config)  # configures uvicorn's loggers: redact after that
+    _redact_uvicorn_logs()
+    server.run()
