@@ -68,7 +68,7 @@ class Exchange:
         start: Event-loop time of arrival.
         end: When the emulator finished it (``None`` while in flight).
         ip: The client's address.
-        login: The account (as given, even when authentication failed).
+        login: The account: the one authenticated, else the ``login`` given.
         command: ``<script>.<flag>``, e.g. ``"senders.add"``.
         params: The parameters, without ``psw``/``apikey``.
         error_code: The SMSC error answered, or ``None`` for success.
@@ -241,7 +241,7 @@ class Emulator:
                 exchange.http_status = 502
                 return Outcome.bad_gateway(name, plan)
             incoming = _Incoming(script, command, name, params, files, ip, now)
-            render, error = await self._answer(incoming)
+            render, error = await self._answer(incoming, exchange)
             if script == "send.php":
                 self.rulebook.send_answered(ip, now, error=error is not None)
             if error is not None:
@@ -257,7 +257,9 @@ class Emulator:
         finally:
             exchange.end = asyncio.get_running_loop().time()
 
-    async def _answer(self, incoming: _Incoming) -> tuple[Render, Refusal | None]:
+    async def _answer(
+        self, incoming: _Incoming, exchange: Exchange
+    ) -> tuple[Render, Refusal | None]:
         """Apply bans, authentication and the rules; run the handler; take the latency."""
         script, command, name, params, ip, now = (
             incoming.script,
@@ -275,7 +277,7 @@ class Emulator:
             self.rulebook.auth_failed(ip, now)
             await asyncio.sleep(self.faults.delay())
             return _nothing, Refusal(2, "authorise error")
-        login = account.login
+        login = exchange.login = account.login
         admitted = self.rulebook.enter(login)
         try:
             result: tuple[Render, Refusal | None]
