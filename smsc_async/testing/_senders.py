@@ -128,12 +128,12 @@ class SendersFamily:
         names = self.names[call.owner()]
         if any(e.sender == sender for e in names.values()):
             raise Refusal(5, "sender name already exists")
-        self._next_id += 1
         status = SenderStatus.ALLOWED if self.approve else SenderStatus.MODERATION
         if _DIGITS.fullmatch(sender):
             status = SenderStatus.MODERATION  # confirmed by check_code
-        entry = SenderEntry(self._next_id, sender, status, call.params.get("cmt", ""))
+        entry = SenderEntry(self._next_id + 1, sender, status, call.params.get("cmt", ""))
         self._apply(entry, call)
+        self._next_id = entry.id  # only a name that was kept uses up an id
         names[entry.id] = entry
         new_id = entry.id
         return lambda fmt: render_sender_id(fmt, new_id)
@@ -141,9 +141,9 @@ class SendersFamily:
     def chg(self, call: Call) -> Render:
         """Change a name's comment, registrations or documents."""
         entry = self._find(call)
+        self._apply(entry, call)  # refuses before changing anything
         if "cmt" in call.params:
             entry.cmt = call.params["cmt"]
-        self._apply(entry, call)
         return render_ok
 
     def delete(self, call: Call) -> Render:
@@ -181,18 +181,18 @@ class SendersFamily:
     # -- helpers ------------------------------------------------------------------------
 
     def _apply(self, entry: SenderEntry, call: Call) -> None:
-        """Registrations and documents of an add/chg request."""
-        for flag in _OPERATOR_FLAGS:
-            if call.flag(flag):
-                entry.operators[flag] = OperatorStatus.SENT_FOR_REGISTRATION
-                entry.changed = call.wall
+        """Registrations and documents of an add/chg request, all checked before any is kept."""
         if call.flag("ua_reg") and any(not call.params.get(f) for f in _UA_FIELDS):
             raise Refusal(1, "ua_reg needs fio, inn, email, address, desc, subj")
         for upload in call.files.values():
             suffix = upload.filename.rsplit(".", 1)[-1].lower() if "." in upload.filename else ""
             if suffix not in _DOCUMENT_TYPES or not 0 < len(upload.content) <= _DOCUMENT_MAX:
                 raise Refusal(1, "bad document")
-            entry.documents.append(upload.filename)
+        for flag in _OPERATOR_FLAGS:
+            if call.flag(flag):
+                entry.operators[flag] = OperatorStatus.SENT_FOR_REGISTRATION
+                entry.changed = call.wall
+        entry.documents.extend(upload.filename for upload in call.files.values())
 
 
 def _check_name(sender: str, *, mail: bool) -> None:
