@@ -29,6 +29,13 @@ class Outcome:
     content_type: str
     command: str
     status: int = 200
+    dropped: bool = False
+    """The connection is dropped before the request is processed."""
+
+    @classmethod
+    def drop(cls, command: str) -> Outcome:
+        """No answer: the connection goes before the server processed anything."""
+        return cls(b"", "text/plain", command, dropped=True)
 
     @classmethod
     def bad_gateway(cls, command: str, plan: Plan) -> Outcome:
@@ -38,7 +45,13 @@ class Outcome:
 
 
 class _ResetResponse(Response):
-    """Sends the headers and half the body, then drops the connection."""
+    """Sends the headers and half the body, then drops the connection.
+
+    The exception has to come after the response has started: before that, Starlette
+    (and uvicorn) would answer an HTTP 500 page instead of dropping anything.
+    """
+
+    before = False
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         await send(
@@ -51,12 +64,25 @@ class _ResetResponse(Response):
                 "more_body": True,
             }
         )
-        raise ConnectionResetByEmulator(before=False)
+        raise ConnectionResetByEmulator(before=self.before)
+
+
+class _DropResponse(_ResetResponse):
+    """Drops the connection of a request the server never processed.
+
+    Its headers promise a body that never comes, so an HTTP client cannot take the
+    silence for an empty answer.
+    """
+
+    before = True
+    sent_share = 0
 
 
 def respond(outcome: Outcome, faults: Faults) -> Response:
     """The Starlette response for ``outcome``, broken as a planned fault says."""
     headers = {"content-type": outcome.content_type}
+    if outcome.dropped:
+        return _DropResponse(b"\0" * 64, 200, headers=headers)
     plan = faults.take(outcome.command, _DELIVERY)
     if plan is None:
         return Response(outcome.body, outcome.status, headers=headers)
@@ -66,10 +92,11 @@ def respond(outcome: Outcome, faults: Faults) -> Response:
         return Response(outcome.body[: len(outcome.body) // 2], outcome.status, headers=headers)
 
     async def pieces() -> AsyncIterator[bytes]:
-        size = max(1, -(-len(outcome.body) // 4))
-        for start in range(0, len(outcome.body), size):
-            if start:
+        body = outcome.body
+        cuts = [len(body) * i // 4 for i in range(5)]  # always four pieces, three pauses
+        for i in range(4):
+            if i:
                 await asyncio.sleep(plan.delay)
-            yield outcome.body[start : start + size]
+            yield body[cuts[i] : cuts[i + 1]]
 
     return StreamingResponse(pieces(), outcome.status, headers=headers)

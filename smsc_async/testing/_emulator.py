@@ -15,7 +15,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlsplit
 
 import attrs
 from starlette.applications import Starlette
@@ -28,7 +28,7 @@ from starlette.types import Receive, Scope, Send
 from smsc_async import Format, SmscClient, Tariffs
 from smsc_async.testing._calls import Call, Handler, Refusal, Render, Upload
 from smsc_async.testing._delivery import Outcome, respond
-from smsc_async.testing._faults import ConnectionResetByEmulator, FaultKind, Faults
+from smsc_async.testing._faults import FaultKind, Faults
 from smsc_async.testing._render import render_error
 from smsc_async.testing._rules import Ban, RuleBook, ServerRule, Violation
 from smsc_async.testing._senders import SendersFamily
@@ -136,6 +136,12 @@ class Emulator:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """The ASGI entry point."""
+        path = scope.get("path", "/")
+        if scope["type"] == "http" and not path.startswith("/"):
+            # An absolute-URI request line (``GET http://host/sys/get.php?...``, as proxies
+            # send it): uvicorn's h11 protocol hands the whole URL on as the path.
+            path = urlsplit(path).path or "/"
+            scope = {**scope, "path": path, "raw_path": path.encode()}
         await self.app(scope, receive, send)
 
     # -- set-up and inspection ----------------------------------------------------------
@@ -235,7 +241,7 @@ class Emulator:
         self.traffic.append(exchange)
         try:
             if self.faults.take(name, frozenset({FaultKind.RESET_BEFORE})):
-                raise ConnectionResetByEmulator(before=True)
+                return Outcome.drop(name)
             if plan := self.faults.take(name, frozenset({FaultKind.BAD_GATEWAY})):
                 await asyncio.sleep(self.faults.delay())
                 exchange.http_status = 502
@@ -352,11 +358,16 @@ def _format(params: Mapping[str, str]) -> Format:
         return Format.LINES
 
 
+# Python's codec names, spelled as SMSC spells them in its Content-Type header.
+_LABELS = {"cp1251": "windows-1251", "koi8-r": "koi8-r", "utf-8": "utf-8"}
+
+
 def _charset(params: Mapping[str, str]) -> str:
     try:
-        return codecs.lookup(params.get("charset") or _SERVER_CHARSET).name
+        name = codecs.lookup(params.get("charset") or _SERVER_CHARSET).name
     except LookupError:
         return _SERVER_CHARSET
+    return _LABELS.get(name, name)
 
 
 async def _read(request: Request) -> tuple[dict[str, str], dict[str, Upload]]:
@@ -369,20 +380,30 @@ async def _read(request: Request) -> tuple[dict[str, str], dict[str, Upload]]:
     content_type = request.headers.get("content-type", "")
     files: dict[str, Upload] = {}
     if content_type.startswith("multipart/form-data"):
-        form_fields: dict[str, str] = {}
-        async with request.form() as form:
+        # Read every part as latin-1 (lossless), then decode it in the charset the request
+        # names, like url-encoded data: Starlette alone would assume UTF-8.
+        headers = [(k, v) for k, v in request.scope["headers"] if k != b"content-type"]
+        headers.append((b"content-type", (content_type + "; charset=latin-1").encode()))
+        raw = Request({**request.scope, "headers": headers}, request.receive)
+        fields: list[tuple[str, str]] = []
+        uploads: list[tuple[str, str, bytes, str]] = []
+        async with raw.form() as form:
             for key, value in form.multi_items():
                 if isinstance(value, UploadFile):
                     data = await value.read()
-                    files[key] = Upload(
-                        value.filename or key,
-                        data,
-                        value.content_type or "application/octet-stream",
-                    )
+                    kind = value.content_type or "application/octet-stream"
+                    uploads.append((key, value.filename or key, data, kind))
                 else:
-                    form_fields[key] = value
+                    fields.append((key, value))
+        charset = _charset(_parse(raw_query) | dict(fields))
+
+        def text(value: str) -> str:
+            return value.encode("latin-1").decode(charset, errors="replace")
+
         params = _parse(raw_query)
-        params.update(form_fields)
+        params.update((text(k), text(v)) for k, v in fields)
+        for key, filename, data, kind in uploads:
+            files[text(key)] = Upload(text(filename), data, kind)
         return params, files
     raw_body = (await request.body()).decode("latin-1")
     if content_type and not content_type.startswith("application/x-www-form-urlencoded"):

@@ -87,7 +87,12 @@ class Faults:
         self.plans.append(Plan(FaultKind.ERROR, command, times, code=code, message=message))
 
     def reset(self, command: str = "*", *, after: bool = True, times: int | None = 1) -> None:
-        """Drop the connection: after processing (default) or before it."""
+        """Drop the connection: after processing (default) or before it.
+
+        In process, a drop before processing is an ``httpx.ConnectError`` (the request
+        never arrived) and one after it an ``httpx.ReadError``. Over HTTP the connection is
+        already open, so both close it mid-answer; only the server's state tells them apart.
+        """
         kind = FaultKind.RESET_AFTER if after else FaultKind.RESET_BEFORE
         self.plans.append(Plan(kind, command, times))
 
