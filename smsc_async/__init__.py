@@ -11,7 +11,7 @@
 """
 
 from smsc_async._client import SmscClient
-from smsc_async._types import Format
+from smsc_async._types import Format, Rule, Scope
 from smsc_async._version import __version__
 from smsc_async.errors import (
     ApiError,
@@ -23,6 +23,8 @@ from smsc_async.errors import (
     InvalidDateError,
     InvalidNumberError,
     IpBlockedError,
+    LoginPausedError,
+    MaybeAppliedError,
     MessageDeniedError,
     NotFoundError,
     OperationFailedError,
@@ -58,6 +60,8 @@ __all__ = [
     "InvalidDateError",
     "InvalidNumberError",
     "IpBlockedError",
+    "LoginPausedError",
+    "MaybeAppliedError",
     "MessageDeniedError",
     "NotFoundError",
     "OperationFailedError",
@@ -68,6 +72,8 @@ __all__ = [
     "ParseError",
     "RateLimitError",
     "Registration",
+    "Rule",
+    "Scope",
     "Sender",
     "SenderDocument",
     "SenderStatus",

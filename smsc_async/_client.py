@@ -1,26 +1,28 @@
-"""``SmscClient``: configuration, the transport, and the one command path."""
+"""``SmscClient``: configuration, lifecycle, and the family namespaces."""
 
 from __future__ import annotations
 
 import functools
-import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
+
+import attrs
 
 from smsc_async._commands import Command
 from smsc_async._config import (
     DEFAULT_BASE_URL,
     DEFAULT_CONCURRENCY,
+    DEFAULT_MARGIN,
     DEFAULT_TIMEOUT,
     ClientConfig,
     Credentials,
 )
+from smsc_async._path import CallOptions, CommandPath
 from smsc_async._transport import UNSET, Transport, Unset
-from smsc_async._types import Files, Format
-from smsc_async._validation import checking
-from smsc_async.errors import ParseError, api_error_class
-from smsc_async.formats import ErrorReply, decode_reply
+from smsc_async._types import Files, Format, Rule
+from smsc_async._validation import Checks, checking
+from smsc_async.events import Event
 from smsc_async.resources import SendersResource, TariffsResource
 
 if TYPE_CHECKING:
@@ -29,23 +31,34 @@ if TYPE_CHECKING:
 __all__ = ["SmscClient"]
 
 T = TypeVar("T")
-log = logging.getLogger("smsc_async")
-
-_CHARSET = "utf-8"
+_ABANDON_AFTER = 120.0  # a request given up on is cut after this long at the latest
 
 
 def _positive(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and value > 0
 
 
+def _seconds(check: Checks, field: str, value: object, *, zero: bool = False) -> None:
+    """``value`` must be positive seconds (or zero), or ``None``."""
+    if value is None:
+        return
+    if not (_positive(value) or (zero and value == 0 and not isinstance(value, bool))):
+        wanted = "zero or more" if zero else "positive"
+        check.fail(field, f"must be {wanted} seconds or None, got {value!r}")
+
+
 class SmscClient:
-    """An async client for the SMSC HTTP API.
+    """An async client for the SMSC HTTP API that never makes SMSC say 9.
 
     Use one per application (it holds a connection pool), as an async context manager or
     closing it with :meth:`aclose`::
 
         async with SmscClient(login="alex", password="...") as smsc:
             tariffs = await smsc.tariffs.get()
+
+    Every call is paced by SMSC's anti-flood rules (per login, shared by every client of
+    that login in the process), identical reads in flight are coalesced, and error 9 or a
+    failure before sending is retried once the window has slid.
 
     Args:
         login: Account login, with ``password``.
@@ -54,8 +67,21 @@ class SmscClient:
         base_url: Where SMSC's scripts live.
         fmt: Wire format to ask for (:class:`Format` or 0-3). Every format decodes to the
             same models; JSON is the cheapest to decode.
-        timeout: Seconds a request may take in all (``None`` for no limit). With
+        timeout: Seconds one request may take (``None`` for no limit). With
             ``http_client`` and no ``timeout``, that client's own timeouts apply.
+        deadline: Seconds a whole call may take, limiter waits and retries included
+            (``None``, the default: no limit). Past it the call raises
+            :class:`RateLimitError` with ``retry_after`` (or the last failure).
+        retries: How often a call is repeated after error 9 or a transport failure.
+        max_concurrency: Requests in flight per login (shared by every client of the login;
+            the first client's value holds). SMSC refuses the 15th, hence 14.
+        margin: Seconds of send-to-arrival jitter every rule window allows for.
+        minute: Seconds per minute of rule windows: 60 against SMSC, less against an
+            emulator whose minute is compressed.
+        rules: Per command name (e.g. ``"senders.add"``), rules replacing the declared ones.
+        max_rate: An optional steady cap, requests per second, on top of SMSC's rules.
+        on_event: Called with every :mod:`~smsc_async.events` event (limiter waits,
+            coalesced reads, retries, pauses).
         http_client: An ``httpx.AsyncClient`` of yours to send through (proxies, custom
             settings). Used as given, never closed here.
         transport: An httpx transport for the client's own pool, e.g. the emulator's
@@ -74,51 +100,102 @@ class SmscClient:
         base_url: str = DEFAULT_BASE_URL,
         fmt: Format | int = Format.JSON,
         timeout: float | Unset | None = UNSET,
+        deadline: float | None = None,
+        retries: int = 3,
+        max_concurrency: int = DEFAULT_CONCURRENCY,
+        margin: float = DEFAULT_MARGIN,
+        minute: float = 60.0,
+        rules: Mapping[str, Sequence[Rule]] | None = None,
+        max_rate: float | None = None,
+        on_event: Callable[[Event], object] | None = None,
         http_client: httpx.AsyncClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         with checking("SmscClient") as check:
-            if apikey is not None:
-                if login is not None or password is not None:
-                    check.fail("apikey", "give apikey, or login and password, not both")
-                elif not isinstance(apikey, str) or not apikey:
-                    check.fail("apikey", "must be a non-empty string")
-            else:
-                if not isinstance(login, str) or not login:
-                    check.fail("login", "must be a non-empty string (or give apikey)")
-                if not isinstance(password, str) or not password:
-                    check.fail("password", "must be a non-empty string (or give apikey)")
+            _check_credentials(check, login, password, apikey)
             try:
                 fmt = Format(fmt)
             except ValueError:
                 check.fail("fmt", f"must be a Format or 0-3, got {fmt!r}")
             if not isinstance(base_url, str) or not base_url.startswith(("http://", "https://")):
                 check.fail("base_url", f"must be an http(s) URL, got {base_url!r}")
-            if timeout is not None and timeout is not UNSET and not _positive(timeout):
-                check.fail("timeout", f"must be positive seconds or None, got {timeout!r}")
+            if timeout is not UNSET:
+                _seconds(check, "timeout", timeout)
+            _seconds(check, "deadline", deadline)
+            check.int_range("retries", retries, 0, 100)
+            # More than 14 earns error 9 from SMSC; allowed for accounts with other limits.
+            check.int_range("max_concurrency", max_concurrency, 1, 10_000)
+            _seconds(check, "margin", margin, zero=True)
+            if margin is None:
+                check.fail("margin", "must be zero or more seconds")
+            if not _positive(minute):
+                check.fail("minute", f"must be positive seconds, got {minute!r}")
+            _seconds(check, "max_rate", max_rate)
+            overrides = _check_rules(check, rules)
             if transport is not None and http_client is not None:
                 check.fail("transport", "give transport or http_client, not both")
         if timeout is UNSET and http_client is None:
             timeout = DEFAULT_TIMEOUT
+        request_timeout = None if isinstance(timeout, Unset) else timeout
+        abandon_after = max(_ABANDON_AFTER, 2 * (request_timeout or 0))
         self._config = ClientConfig(
             credentials=Credentials(login=login, password=password, apikey=apikey),
             base_url=base_url if base_url.endswith("/") else base_url + "/",
             fmt=Format(fmt),
-            timeout=None if isinstance(timeout, Unset) else timeout,
-            max_concurrency=DEFAULT_CONCURRENCY,
+            timeout=request_timeout,
+            deadline=deadline,
+            max_concurrency=max_concurrency,
+            margin=float(margin),
+            minute=float(minute),
+            rules=overrides,
+            max_rate=max_rate,
+            retries=retries,
+            abandon_after=abandon_after,
         )
         self._transport = Transport(
             base_url=self._config.base_url,
             timeout=timeout,
-            max_connections=self._config.max_concurrency,
+            exchange_limit=abandon_after,
+            max_connections=max_concurrency,
             http_client=http_client,
             transport=transport,
         )
+        self._path = CommandPath(self._config, self._transport, on_event)
+        self._options = CallOptions(deadline=deadline, timeout=request_timeout)
 
     @property
     def config(self) -> ClientConfig:
         """The client's configuration (secrets hidden from its repr)."""
         return self._config
+
+    def with_options(
+        self, *, deadline: float | Unset | None = UNSET, timeout: float | Unset | None = UNSET
+    ) -> SmscClient:
+        """A view of this client with another ``deadline`` or ``timeout`` for its calls.
+
+        It shares everything else (connections, limits, coalescing)::
+
+            await smsc.with_options(deadline=5).tariffs.get()
+
+        Raises:
+            ValidationError: A bad value.
+        """
+        with checking("SmscClient.with_options") as check:
+            if deadline is not UNSET:
+                _seconds(check, "deadline", deadline)
+            if timeout is not UNSET:
+                _seconds(check, "timeout", timeout)
+        changes: dict[str, Any] = {}
+        if not isinstance(deadline, Unset):
+            changes["deadline"] = deadline
+        if not isinstance(timeout, Unset):
+            changes["timeout"] = timeout
+        view = object.__new__(SmscClient)
+        view._config = self._config
+        view._transport = self._transport
+        view._path = self._path
+        view._options = attrs.evolve(self._options, **changes)
+        return view
 
     @functools.cached_property
     def tariffs(self) -> TariffsResource:
@@ -133,38 +210,16 @@ class SmscClient:
     async def _call(
         self, command: Command[T], params: Mapping[str, str], *, files: Files | None = None
     ) -> T:
-        """The one path every command takes: form, post, decode, raise SMSC's errors."""
-        config = self._config
-        form = {
-            command.flag: "1",
-            **params,
-            "fmt": str(int(config.fmt)),
-            "charset": _CHARSET,
-            **config.credentials.form_fields(),
-        }
-        raw = await self._transport.post(command.script, form, files, command=command.name)
-        try:
-            result: Any = decode_reply(
-                raw.content,
-                fmt=config.fmt,
-                shape=command.shape,
-                result_type=command.result_type,
-                params=form,
-                header_charset=raw.charset,
-                requested_charset=_CHARSET,
-            )
-        except ParseError as exc:
-            raise ParseError(
-                exc.reason, command=command.name, fmt=exc.fmt, excerpt=exc.excerpt
-            ) from None
-        if isinstance(result, ErrorReply):
-            log.debug("%s: SMSC error %d (%s)", command.name, result.code, result.message)
-            cls = api_error_class(result.code, command.script)
-            raise cls(result.code, result.message, command=command.name, id=result.id)
-        return result  # type: ignore[no-any-return]
+        """The one path every command takes (see :mod:`smsc_async._path`)."""
+        return await self._path.call(command, params, files=files, options=self._options)
 
     async def aclose(self) -> None:
-        """Close the connection pool (unless it belongs to a caller-supplied client)."""
+        """Close the connection pool (unless it belongs to a caller-supplied client).
+
+        Requests still running in the background because their callers gave up on them
+        are stopped.
+        """
+        await self._path.aclose()
         await self._transport.aclose()
 
     async def __aenter__(self) -> SmscClient:  # noqa: PYI034 - not meant to be subclassed
@@ -184,3 +239,36 @@ class SmscClient:
             f"<SmscClient account={config.credentials.account!r} base_url={config.base_url!r} "
             f"fmt={config.fmt.name}>"
         )
+
+
+def _check_credentials(
+    check: Checks, login: str | None, password: str | None, apikey: str | None
+) -> None:
+    if apikey is not None:
+        if login is not None or password is not None:
+            check.fail("apikey", "give apikey, or login and password, not both")
+        elif not isinstance(apikey, str) or not apikey:
+            check.fail("apikey", "must be a non-empty string")
+        return
+    if not isinstance(login, str) or not login:
+        check.fail("login", "must be a non-empty string (or give apikey)")
+    if not isinstance(password, str) or not password:
+        check.fail("password", "must be a non-empty string (or give apikey)")
+
+
+def _check_rules(
+    check: Checks, rules: Mapping[str, Sequence[Rule]] | None
+) -> dict[str, tuple[Rule, ...]]:
+    if rules is None:
+        return {}
+    if not isinstance(rules, Mapping):
+        check.fail("rules", "must map command names to sequences of Rule")
+        return {}
+    overrides: dict[str, tuple[Rule, ...]] = {}
+    for name, given in rules.items():
+        listed = tuple(given) if isinstance(given, Sequence) else (given,)
+        if not all(isinstance(r, Rule) and r.limit >= 1 and r.window > 0 for r in listed):
+            check.fail("rules", f"{name}: give Rule(limit >= 1, window > 0) values")
+            continue
+        overrides[name] = listed
+    return overrides

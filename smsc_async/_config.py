@@ -5,13 +5,17 @@ Secrets are ``repr=False`` so neither a traceback nor a debugger prints them.
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Mapping
+
 import attrs
 
-from smsc_async._types import Format
+from smsc_async._types import Format, Rule
 
 __all__ = [
     "DEFAULT_BASE_URL",
     "DEFAULT_CONCURRENCY",
+    "DEFAULT_MARGIN",
     "DEFAULT_TIMEOUT",
     "ClientConfig",
     "Credentials",
@@ -22,6 +26,8 @@ DEFAULT_TIMEOUT = 30.0
 # SMSC answers error 9 to a 15th simultaneous request under one login (spec §B), so 14 is
 # the most a login may have in flight.
 DEFAULT_CONCURRENCY = 14
+# Seconds between sending a request and SMSC counting it that every window allows for.
+DEFAULT_MARGIN = 1.0
 
 
 @attrs.frozen
@@ -51,6 +57,14 @@ class Credentials:
             return self.login
         return "apikey:***"
 
+    @property
+    def gate_key(self) -> str:
+        """What the limits are shared by: the login, or a digest of the API key."""
+        if self.login is not None:
+            return self.login
+        assert self.apikey is not None  # noqa: S101 - checked by the client constructor
+        return "apikey:" + hashlib.sha256(self.apikey.encode()).hexdigest()[:16]
+
     def secrets(self) -> tuple[str, ...]:
         """The secret values, for redaction."""
         return tuple(s for s in (self.password, self.apikey) if s)
@@ -64,4 +78,13 @@ class ClientConfig:
     base_url: str = DEFAULT_BASE_URL
     fmt: Format = Format.JSON
     timeout: float | None = DEFAULT_TIMEOUT
+    deadline: float | None = None
     max_concurrency: int = DEFAULT_CONCURRENCY
+    margin: float = DEFAULT_MARGIN
+    minute: float = 60.0
+    rules: Mapping[str, tuple[Rule, ...]] = attrs.field(factory=dict)
+    max_rate: float | None = None
+    retries: int = 3
+    backoff: float = 0.5
+    jitter: float = 0.5
+    abandon_after: float = 120.0

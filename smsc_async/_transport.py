@@ -11,7 +11,6 @@ import logging
 import time
 from collections.abc import Mapping
 
-import anyio
 import attrs
 import httpx
 
@@ -58,8 +57,11 @@ class Transport:
 
     Args:
         base_url: Where the scripts live, ending in ``/``.
-        timeout: Seconds per request, ``None`` for none, :data:`UNSET` to keep the
-            caller's client's own setting.
+        timeout: Seconds to connect, ``None`` for no limit, :data:`UNSET` to keep the
+            caller's client's own settings.
+        exchange_limit: Seconds any other phase (write, read) may take. It is longer than
+            the caller waits: a request the caller gave up on runs on until the server
+            answers, so its concurrency slot is held as long as SMSC works on it.
         max_connections: Pool size. It is sized from the per-login concurrency cap, and the
             pool wait is unbounded, so a pool timeout can never fire before our own limits.
         http_client: A caller-owned client, used as given and never closed here.
@@ -71,6 +73,7 @@ class Transport:
         *,
         base_url: str,
         timeout: float | Unset | None,
+        exchange_limit: float | None,
         max_connections: int,
         http_client: httpx.AsyncClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
@@ -78,12 +81,8 @@ class Transport:
         self._base_url = base_url
         self._owned = http_client is None
         self._timeout: httpx.Timeout | None = None
-        # httpx times each phase (connect, write, read); the deadline bounds the whole
-        # exchange, and also holds for transports that keep no time (ASGI, mocks).
-        self._deadline: float | None = None
         if not isinstance(timeout, Unset):
-            self._timeout = httpx.Timeout(timeout, pool=None)
-            self._deadline = timeout
+            self._timeout = httpx.Timeout(exchange_limit, connect=timeout, pool=None)
         if http_client is None:
             http_client = httpx.AsyncClient(
                 transport=transport,
@@ -113,17 +112,12 @@ class Transport:
         log.debug("%s: POST %s fields=%s", command, script, ",".join(_field_names(form, files)))
         started = time.perf_counter()
         try:
-            with anyio.fail_after(self._deadline):
-                response = await self._http.post(
-                    url,
-                    data=dict(form),
-                    files=dict(files) if files else None,
-                    timeout=self._timeout or httpx.USE_CLIENT_DEFAULT,
-                )
-        except TimeoutError:
-            raise TransportError(
-                f"no answer within {self._deadline} s", command=command, request_sent=True
-            ) from None
+            response = await self._http.post(
+                url,
+                data=dict(form),
+                files=dict(files) if files else None,
+                timeout=self._timeout or httpx.USE_CLIENT_DEFAULT,
+            )
         except _NOT_SENT as exc:
             raise TransportError(_describe(exc), command=command, request_sent=False) from None
         except httpx.HTTPError as exc:

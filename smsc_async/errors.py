@@ -4,6 +4,8 @@ Everything the SDK raises on purpose derives from :class:`SmscError`::
 
     SmscError
     ├── TransportError          no usable answer: connection, timeout, HTTP 5xx, an HTML page
+    │   └── MaybeAppliedError       a change or send whose outcome is unknown: not repeated
+    ├── LoginPausedError        refused before sending: the login is paused (ban, auth guard)
     ├── ApiError                SMSC answered with an error code (.code, .message, .command)
     │   ├── ParametersError         1  error in parameters
     │   ├── AuthError               2  wrong login/password/API key, or IP not allowed
@@ -42,6 +44,8 @@ __all__ = [
     "InvalidDateError",
     "InvalidNumberError",
     "IpBlockedError",
+    "LoginPausedError",
+    "MaybeAppliedError",
     "MessageDeniedError",
     "NotFoundError",
     "OperationFailedError",
@@ -82,6 +86,35 @@ class TransportError(SmscError):
         self.command = command
         self.request_sent = request_sent
         self.status_code = status_code
+
+
+class MaybeAppliedError(TransportError):
+    """A change or a send failed after the request may have reached SMSC.
+
+    The server may or may not have carried it out, so it is not repeated blindly: check
+    the state (e.g. list the sender names) before trying again.
+    """
+
+
+class LoginPausedError(SmscError):
+    """Refused before sending: requests for this login are paused.
+
+    Raised after SMSC blocked the IP (error 4), for the length of the block, and after 4
+    authorisation errors within 30 minutes, so that a 5th does not earn that block.
+
+    Attributes:
+        account: The login (or a masked API key) that is paused.
+        reason: Why.
+        retry_after: Seconds until requests are sent again.
+    """
+
+    def __init__(self, account: str, reason: str, retry_after: float) -> None:
+        super().__init__(
+            f"requests for {account} are paused for {retry_after:.0f} s more: {reason}"
+        )
+        self.account = account
+        self.reason = reason
+        self.retry_after = retry_after
 
 
 class ApiError(SmscError):

@@ -7,7 +7,10 @@ from urllib.parse import parse_qsl
 
 import httpx
 
-from smsc_async import Format, SmscClient
+from smsc_async import Format, Rule, SmscClient
+from smsc_async.resources.senders import ADD, CHANGE, CHECK_CODE, DELETE, LIST, SEND_CODE
+from smsc_async.resources.tariffs import GET_PRICE
+from smsc_async.testing import Emulator
 
 BASE_URL = "https://smsc.ru/sys/"
 LOGIN = "alex"
@@ -16,8 +19,11 @@ APIKEY = "ak-0123456789-SECRET-key"
 
 
 def make_client(fmt: Format = Format.JSON, **kwargs: Any) -> SmscClient:
-    """A client for the test account; keyword arguments override the defaults."""
-    options: dict[str, Any] = {"login": LOGIN, "password": PASSWORD, "fmt": fmt}
+    """A client for the test account; keyword arguments override the defaults.
+
+    It makes one attempt per call (``retries=0``), so tests see each reply as it is.
+    """
+    options: dict[str, Any] = {"login": LOGIN, "password": PASSWORD, "fmt": fmt, "retries": 0}
     options.update(kwargs)
     return SmscClient(**options)
 
@@ -39,3 +45,18 @@ def reply(text: str, charset: str = "utf-8") -> httpx.Response:
         content=text.encode(charset),
         headers={"content-type": f"text/plain; charset={charset}"},
     )
+
+
+# Every command the SDK declares, with no client-side rules: for tests of the emulator's own
+# refereeing, which need a client that does not keep to the rules.
+NO_RULES: dict[str, tuple[Rule, ...]] = {
+    command.name: ()
+    for command in (GET_PRICE, LIST, ADD, CHANGE, DELETE, SEND_CODE, CHECK_CODE)
+}
+
+
+def unpaced(emulator: Emulator, **kwargs: Any) -> SmscClient:
+    """A client of ``emulator`` that breaks the rules: no pacing, no retries, 64 in flight."""
+    options: dict[str, Any] = {"retries": 0, "max_concurrency": 64, "rules": NO_RULES}
+    options.update(kwargs)
+    return emulator.client(**options)

@@ -194,7 +194,8 @@ class Emulator:
         """An :class:`~smsc_async.SmscClient` wired to this emulator in process.
 
         Keyword arguments go to ``SmscClient`` and override the defaults (the default
-        account's credentials; ``apikey=`` replaces them; ``ip=`` sets the client address).
+        account's credentials, ``apikey=`` replacing them; the emulator's ``minute``);
+        ``ip=`` sets the client's address.
         """
         ip = kwargs.pop("ip", "127.0.0.1")
         options: dict[str, Any] = {"base_url": "http://smsc.emulator/sys/"}
@@ -202,6 +203,7 @@ class Emulator:
             options.update(login=DEFAULT_LOGIN, password=DEFAULT_PASSWORD)
         options.update(kwargs)
         options.setdefault("transport", self.transport(ip=ip))
+        options.setdefault("minute", self.minute)  # the client's windows match the emulator's
         return SmscClient(**options)
 
     # -- the server ---------------------------------------------------------------------

@@ -1,0 +1,304 @@
+"""Pacing per login, so SMSC never has to answer error 9: windows, a concurrency cap, pauses.
+
+**Windows.** SMSC refuses a request when N matching requests already *arrived* within the
+rule's window T (spec §B). A request arrives up to ``margin`` seconds after we send it. So a
+new request may leave at ``s`` only if the N-th most recent matching send ``s'`` satisfies
+``s >= s' + T + margin``: then even if ``s'`` arrived as late as possible and ``s`` as early
+as possible, they are T apart, and no window of length T holds more than N arrivals. That is
+an exact sliding log of send times with span ``T + margin``; the first N of a burst leave at
+once. Entries are taken before the concurrency slot and stamped when the request really
+leaves, so waiting for a slot can never shorten the distance between two sends.
+
+aiolimiter's ``AsyncLimiter(N, T)`` is a leaky bucket: it lets N through at once and then
+refills continuously, so a sliding window of T can see up to 2N-1 requests, which would earn
+error 9. It is used here only for what a leaky bucket is: the optional steady request rate
+(``max_rate``) a caller may impose on top of SMSC's rules.
+
+**Concurrency.** 15 requests in flight under one login earn error 9, so every client of one
+login in a process (and event loop) shares one semaphore, 14 by default. A slot is released
+when the HTTP exchange ends, not when the caller stops waiting: a request given up on may
+still be running at SMSC (see ``SmscClient._send``).
+
+**Pauses.** After SMSC blocks the IP (error 4), or after 4 authorisation errors within 30
+minutes (a 5th would earn the block), the login is paused and calls fail before sending.
+
+Times are event-loop time, so virtual-time tests drive all of it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import weakref
+from collections import deque
+from collections.abc import Coroutine, Mapping, Sequence
+from typing import Any
+
+import anyio
+import attrs
+from aiolimiter import AsyncLimiter
+
+from smsc_async._types import Rule, Scope
+
+__all__ = ["Admission", "Limiter", "LoginGate", "TooLate", "gate_for"]
+
+# Parameters that do not make two requests different for SMSC's "identical" rules.
+_NOT_IDENTITY = frozenset({"fmt", "charset", "login", "psw", "apikey"})
+_AUTH_GUARD_ERRORS = 4  # the 5th authorisation error within 30 minutes blocks the IP
+_AUTH_WINDOW_MINUTES = 30.0
+_BAN_MINUTES = 30.0  # the longer of SMSC's two IP blocks; which one hit us is not said
+
+
+class TooLate(Exception):  # noqa: N818 - it is a signal, caught by the command path
+    """The wait for a limit would pass the caller's deadline."""
+
+    def __init__(self, wait: float, reason: str) -> None:
+        super().__init__(reason)
+        self.wait = wait
+        self.reason = reason
+
+
+@attrs.define(eq=False)
+class _Entry:
+    """One request in a window's log: pending until it is sent (or withdrawn)."""
+
+    time: float | None = None
+    done: asyncio.Event = attrs.field(factory=asyncio.Event)
+
+
+@attrs.define(eq=False)
+class _Window:
+    """An exact sliding log of send times for one rule key of one login."""
+
+    limit: int
+    span: float
+    label: str
+    log: deque[_Entry] = attrs.field(factory=deque)
+    lock: asyncio.Lock = attrs.field(factory=asyncio.Lock)  # FIFO: waiters keep their order
+    blocked_until: float = -math.inf
+
+    def next_free(self, now: float) -> float | _Entry:
+        """When a new request may join: a time, or a pending entry whose send decides it."""
+        while self.log and self.log[0].time is not None and self.log[0].time + self.span <= now:
+            self.log.popleft()
+        free = self.blocked_until
+        if len(self.log) >= self.limit:
+            decisive = self.log[-self.limit]
+            if decisive.time is None:
+                return decisive
+            free = max(free, decisive.time + self.span)
+        return free
+
+    def join(self) -> _Entry:
+        entry = _Entry()
+        self.log.append(entry)
+        return entry
+
+    def withdraw(self, entry: _Entry) -> None:
+        """A request that will never be sent leaves the log."""
+        if entry.time is None:
+            self.log.remove(entry)
+            entry.done.set()
+
+
+class LoginGate:
+    """What every client of one login shares (per event loop): slots, windows, pauses."""
+
+    def __init__(self, account: str, max_concurrency: int) -> None:
+        self.account = account
+        self.max_concurrency = max_concurrency
+        self.slots = asyncio.Semaphore(max_concurrency)
+        self.windows: dict[tuple[object, ...], _Window] = {}
+        self.paused_until = -math.inf
+        self.pause_reason = ""
+        self.auth_errors: deque[float] = deque()
+
+    def window(self, key: tuple[object, ...], limit: int, span: float, label: str) -> _Window:
+        """The window for ``key``; clients that disagree on a rule get the stricter one."""
+        window = self.windows.get(key)
+        if window is None:
+            window = self.windows[key] = _Window(limit, span, label)
+        else:
+            window.limit = min(window.limit, limit)
+            window.span = max(window.span, span)
+        return window
+
+    def paused(self, now: float) -> tuple[float, str] | None:
+        """Seconds left and the reason, while the login is paused."""
+        if now < self.paused_until:
+            return self.paused_until - now, self.pause_reason
+        return None
+
+    def pause(self, until: float, reason: str) -> None:
+        """Refuse requests until ``until``."""
+        if until > self.paused_until:
+            self.paused_until, self.pause_reason = until, reason
+
+    def auth_failed(self, now: float, minute: float) -> float | None:
+        """Count an authorisation error; the seconds of pause if the guard engages."""
+        span = _AUTH_WINDOW_MINUTES * minute
+        self.auth_errors.append(now)
+        while self.auth_errors and self.auth_errors[0] + span <= now:
+            self.auth_errors.popleft()
+        if len(self.auth_errors) < _AUTH_GUARD_ERRORS:
+            return None
+        until = self.auth_errors[-_AUTH_GUARD_ERRORS] + span
+        self.pause(until, f"{_AUTH_GUARD_ERRORS} authorisation errors within 30 minutes")
+        return until - now
+
+    def banned(self, now: float, minute: float) -> float:
+        """SMSC blocked the IP: pause for the length of its block. Returns the seconds."""
+        seconds = _BAN_MINUTES * minute
+        self.pause(now + seconds, "SMSC blocked this IP (error 4)")
+        return seconds
+
+
+_GATES: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, LoginGate]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def gate_for(account: str, max_concurrency: int) -> LoginGate:
+    """The gate of ``account`` in the running event loop, created on first use."""
+    gates = _GATES.setdefault(asyncio.get_running_loop(), {})
+    gate = gates.get(account)
+    if gate is None:
+        gate = gates[account] = LoginGate(account, max_concurrency)
+    return gate
+
+
+@attrs.define
+class Admission:
+    """A request admitted by every window of its command; stamped when it leaves."""
+
+    entries: list[tuple[_Window, _Entry]]
+    waited: float
+    reason: str
+
+    def sent(self, now: float) -> None:
+        """The request leaves now: its windows count it from this moment."""
+        for _, entry in self.entries:
+            entry.time = now
+            entry.done.set()
+
+    def withdraw(self) -> None:
+        """The request will not be sent after all."""
+        for window, entry in self.entries:
+            window.withdraw(entry)
+
+
+class Limiter:
+    """One client's view of its login's gate: its rule overrides, margin and time scale.
+
+    Args:
+        gate: The shared per-login state.
+        margin: Seconds of send-to-arrival jitter every window allows for.
+        minute: Seconds per minute of rule windows (60; less against a compressed emulator).
+        overrides: Rules per command name, replacing the declared ones.
+        max_rate: An optional steady cap, requests per second, on top of SMSC's rules.
+    """
+
+    def __init__(
+        self,
+        gate: LoginGate,
+        *,
+        margin: float,
+        minute: float,
+        overrides: Mapping[str, Sequence[Rule]],
+        max_rate: float | None,
+    ) -> None:
+        self.gate = gate
+        self.margin = margin
+        self.minute = minute
+        self._overrides = {name: tuple(rules) for name, rules in overrides.items()}
+        self._rate = AsyncLimiter(max_rate, 1.0) if max_rate else None
+
+    def rules(self, command: str, declared: Sequence[Rule]) -> tuple[Rule, ...]:
+        """The rules that govern ``command`` for this client."""
+        return self._overrides.get(command, tuple(declared))
+
+    def windows(
+        self, command: str, declared: Sequence[Rule], params: Mapping[str, str]
+    ) -> list[_Window]:
+        """The windows a request counts in, in a fixed order (no two waiters deadlock)."""
+        windows = []
+        for rule in self.rules(command, declared):
+            key: tuple[object, ...] = (command, rule.scope)
+            if rule.scope is Scope.IDENTICAL:
+                key += tuple(sorted((k, v) for k, v in params.items() if k not in _NOT_IDENTITY))
+            elif rule.scope is Scope.PARAM:
+                key += (params.get(rule.param or "", ""),)
+            span = rule.window * self.minute / 60.0 + self.margin
+            label = f"{command}: {rule.limit} {rule.scope.value} per {rule.window:g} s"
+            windows.append(self.gate.window(key, rule.limit, span, label))
+        return sorted(windows, key=lambda w: w.label)
+
+    async def admit(
+        self,
+        command: str,
+        declared: Sequence[Rule],
+        params: Mapping[str, str],
+        deadline: float | None,
+    ) -> Admission:
+        """Wait until every window of the request has room; join them.
+
+        Raises:
+            TooLate: The wait would pass ``deadline``.
+        """
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        entries: list[tuple[_Window, _Entry]] = []
+        reason = ""
+        try:
+            for window in self.windows(command, declared, params):
+                async with window.lock:
+                    while True:
+                        now = loop.time()
+                        free = window.next_free(now)
+                        if isinstance(free, _Entry):
+                            await _until(free.done.wait(), deadline, now, window.label)
+                            continue
+                        if free <= now:
+                            entries.append((window, window.join()))
+                            break
+                        if deadline is not None and free > deadline:
+                            raise TooLate(free - now, window.label)  # noqa: TRY301 - withdraws above
+                        reason = window.label
+                        await asyncio.sleep(free - now)
+            if self._rate is not None:
+                before = loop.time()
+                await _until(self._rate.acquire(), deadline, before, "max_rate")
+                if loop.time() > before:
+                    reason = reason or "max_rate"
+        except BaseException:
+            for window, entry in entries:
+                window.withdraw(entry)
+            raise
+        return Admission(entries, loop.time() - started, reason)
+
+    async def slot(self, deadline: float | None) -> float:
+        """Take a concurrency slot; returns the seconds waited. Release with :meth:`release`."""
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        await _until(self.gate.slots.acquire(), deadline, started, "concurrency cap")
+        return loop.time() - started
+
+    def release(self) -> None:
+        """Give a slot back (when the HTTP exchange is over)."""
+        self.gate.slots.release()
+
+
+async def _until(
+    awaitable: Coroutine[Any, Any, object], deadline: float | None, now: float, reason: str
+) -> None:
+    """Await ``awaitable`` but not past ``deadline``."""
+    if deadline is None:
+        await awaitable
+        return
+    # anyio's cancel scope rather than asyncio.wait_for: on 3.10 and 3.11 wait_for can lose
+    # a semaphore acquired just as the timeout fires.
+    try:
+        with anyio.fail_after(max(0.0, deadline - now)):
+            await awaitable
+    except TimeoutError:
+        raise TooLate(deadline - now, reason) from None

@@ -1,0 +1,334 @@
+"""The one command path: coalesce, pace, send, decode, and retry what is safe to retry.
+
+Every command of every family comes through :meth:`CommandPath.call`. What a command is
+(script, flag, rules, retry class, reply shape) is data (:mod:`smsc_async._commands`); the
+limits are the limiter's (:mod:`smsc_async._limiter`); this module decides what happens
+around one call.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import weakref
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+import anyio
+import attrs
+
+from smsc_async._commands import Command, RetryClass
+from smsc_async._config import ClientConfig
+from smsc_async._limiter import Limiter, TooLate, gate_for
+from smsc_async._transport import RawReply, Transport
+from smsc_async._types import Files
+from smsc_async.errors import (
+    ApiError,
+    AuthError,
+    IpBlockedError,
+    LoginPausedError,
+    MaybeAppliedError,
+    ParseError,
+    RateLimitError,
+    TransportError,
+    api_error_class,
+)
+from smsc_async.events import Coalesced, Event, LimiterWait, LoginPaused, Retry
+from smsc_async.formats import ErrorReply, decode_reply
+
+__all__ = ["CallOptions", "CommandPath"]
+
+T = TypeVar("T")
+log = logging.getLogger("smsc_async")
+
+_CHARSET = "utf-8"
+_CONCURRENCY_WAIT = 1.0  # after "too many concurrent requests": another process holds slots
+
+
+@attrs.frozen
+class CallOptions:
+    """Per-call settings a client (or ``with_options``) applies.
+
+    Attributes:
+        deadline: Seconds a call may take in all: waiting for limits, retries, requests.
+        timeout: Seconds one request may take before the call gives up on it.
+    """
+
+    deadline: float | None = None
+    timeout: float | None = None
+
+
+class CommandPath:
+    """The state one client (and its ``with_options`` copies) shares across calls."""
+
+    def __init__(
+        self,
+        config: ClientConfig,
+        transport: Transport,
+        on_event: Callable[[Event], object] | None = None,
+    ) -> None:
+        self._config = config
+        self._transport = transport
+        self._on_event = on_event
+        self._limiters: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Limiter] = (
+            weakref.WeakKeyDictionary()
+        )
+        self._shared: dict[tuple[object, ...], asyncio.Task[Any]] = {}
+        self._exchanges: set[asyncio.Task[RawReply]] = set()
+        self._random = random.Random()  # noqa: S311 - jitter, not cryptography
+
+    # -- entry --------------------------------------------------------------------------
+
+    async def call(
+        self,
+        command: Command[T],
+        params: Mapping[str, str],
+        *,
+        files: Files | None,
+        options: CallOptions,
+    ) -> T:
+        """Run one command: the result, or the exception that ended it."""
+        loop = asyncio.get_running_loop()
+        deadline = None if options.deadline is None else loop.time() + options.deadline
+        if command.retry is not RetryClass.SAFE_READ or files:
+            return await self._retrying(command, params, files, deadline, options)
+        # Identical safe reads in flight share one request (and its result or error).
+        key = (command.name, tuple(sorted(params.items())))
+        task = self._shared.get(key)
+        if task is None:
+            task = loop.create_task(self._retrying(command, params, None, deadline, options))
+            self._shared[key] = task
+            task.add_done_callback(lambda done: self._forget(key, done))
+        else:
+            self._emit(Coalesced(command.name, self._account))
+            log.debug("%s: joined an identical read in flight", command.name)
+        result = await asyncio.shield(task)
+        return list(result) if isinstance(result, list) else result  # type: ignore[return-value]
+
+    def _forget(self, key: tuple[object, ...], task: asyncio.Task[Any]) -> None:
+        if self._shared.get(key) is task:
+            del self._shared[key]
+        if not task.cancelled():
+            task.exception()  # retrieved: every waiter may have gone
+
+    async def aclose(self) -> None:
+        """Stop requests still running in the background (their callers gave up)."""
+        for task in list(self._exchanges):
+            task.cancel()
+        if self._exchanges:
+            await asyncio.gather(*self._exchanges, return_exceptions=True)
+
+    # -- retries ------------------------------------------------------------------------
+
+    async def _retrying(
+        self,
+        command: Command[T],
+        params: Mapping[str, str],
+        files: Files | None,
+        deadline: float | None,
+        options: CallOptions,
+    ) -> T:
+        limiter = self._limiter()
+        loop = asyncio.get_running_loop()
+        attempt = 0
+        failure: ApiError | TransportError
+        while True:
+            attempt += 1
+            try:
+                return await self._attempt(command, params, files, deadline, options)
+            except TooLate as late:
+                raise RateLimitError(
+                    9,
+                    f"waiting for {late.reason} would pass the call's deadline",
+                    command=command.name,
+                    retry_after=late.wait,
+                ) from None
+            except RateLimitError as exc:
+                failure = exc
+                wait = self._wait_after_rate_limit(command, exc)
+                # The server's window holds requests we did not see (another process):
+                # hold every call of these windows until it has slid.
+                for window in limiter.windows(command.name, command.rules, params):
+                    window.blocked_until = max(window.blocked_until, loop.time() + wait)
+                reason = f"error 9 ({exc.message or 'rate limited'})"
+            except IpBlockedError:
+                seconds = limiter.gate.banned(loop.time(), self._config.minute)
+                self._emit(LoginPaused(command.name, self._account, seconds, "error 4"))
+                raise
+            except AuthError:
+                guard = limiter.gate.auth_failed(loop.time(), self._config.minute)
+                if guard is not None:
+                    reason = limiter.gate.pause_reason
+                    self._emit(LoginPaused(command.name, self._account, guard, reason))
+                raise
+            except MaybeAppliedError:
+                raise
+            except TransportError as exc:
+                if exc.request_sent and command.retry is not RetryClass.SAFE_READ:
+                    raise MaybeAppliedError(
+                        f"{exc.args[0].split(': ', 1)[-1]}; the request may have been "
+                        "applied, so it is not repeated",
+                        command=command.name,
+                        request_sent=True,
+                        status_code=exc.status_code,
+                    ) from exc
+                failure = exc
+                wait = self._config.backoff * 2 ** (attempt - 1)
+                when = "after" if exc.request_sent else "before"
+                reason = f"transport error {when} sending"
+            wait += self._random.uniform(0, self._config.jitter)
+            late_by = deadline is not None and loop.time() + wait > deadline
+            if attempt > self._config.retries or late_by:
+                if isinstance(failure, RateLimitError):
+                    failure.retry_after = wait
+                raise failure
+            self._emit(Retry(command.name, self._account, attempt, wait, reason))
+            log.debug(
+                "%s: attempt %d failed (%s); again in %.2f s", command.name, attempt, reason, wait
+            )
+            await asyncio.sleep(wait)
+
+    def _wait_after_rate_limit(self, command: Command[Any], exc: RateLimitError) -> float:
+        if "concurrent" in exc.message.lower():
+            return _CONCURRENCY_WAIT
+        rules = self._limiter().rules(command.name, command.rules)
+        # A rule we do not know about (none declared): SMSC's windows are a minute long.
+        longest = max((rule.window for rule in rules), default=60.0)
+        return longest * self._config.minute / 60.0 + self._config.margin
+
+    # -- one attempt --------------------------------------------------------------------
+
+    async def _attempt(
+        self,
+        command: Command[T],
+        params: Mapping[str, str],
+        files: Files | None,
+        deadline: float | None,
+        options: CallOptions,
+    ) -> T:
+        limiter = self._limiter()
+        loop = asyncio.get_running_loop()
+        paused = limiter.gate.paused(loop.time())
+        if paused is not None:
+            raise LoginPausedError(self._account, paused[1], paused[0])
+        admission = await limiter.admit(command.name, command.rules, params, deadline)
+        try:
+            slot_wait = await limiter.slot(deadline)
+        except BaseException:
+            admission.withdraw()
+            raise
+        waited = admission.waited + slot_wait
+        if waited > 0:
+            reason = admission.reason or "concurrency cap"
+            self._emit(LimiterWait(command.name, self._account, waited, reason))
+            log.debug("%s: waited %.3f s for %s", command.name, waited, reason)
+        admission.sent(loop.time())
+        raw = await self._send(command, params, files, deadline, options)
+        return self._decode(command, params, raw)
+
+    async def _send(
+        self,
+        command: Command[Any],
+        params: Mapping[str, str],
+        files: Files | None,
+        deadline: float | None,
+        options: CallOptions,
+    ) -> RawReply:
+        """Post the request in a task of its own, holding the concurrency slot until it ends.
+
+        If the caller stops waiting (timeout, deadline, cancellation), the request runs on:
+        SMSC may still be working on it, and counts it as in flight until it answers.
+        """
+        form = {
+            command.flag: "1",
+            **params,
+            "fmt": str(int(self._config.fmt)),
+            "charset": _CHARSET,
+            **self._config.credentials.form_fields(),
+        }
+        loop = asyncio.get_running_loop()
+        exchange = loop.create_task(
+            self._transport.post(command.script, form, files, command=command.name)
+        )
+        self._exchanges.add(exchange)
+        exchange.add_done_callback(self._exchange_done)
+        limit = options.timeout
+        if deadline is not None:
+            limit = (
+                min(limit, deadline - loop.time())
+                if limit is not None
+                else (deadline - loop.time())
+            )
+        try:
+            with anyio.fail_after(None if limit is None else max(0.0, limit)):
+                return await asyncio.shield(exchange)
+        except TimeoutError:
+            self._abandon(exchange)
+            raise TransportError(
+                f"no answer within {limit:.3g} s", command=command.name, request_sent=True
+            ) from None
+        except asyncio.CancelledError:
+            self._abandon(exchange)
+            raise
+
+    def _abandon(self, exchange: asyncio.Task[RawReply]) -> None:
+        if not exchange.done():
+            # Not for ever: after this long the server has surely given up too.
+            asyncio.get_running_loop().call_later(self._config.abandon_after, exchange.cancel)
+
+    def _exchange_done(self, exchange: asyncio.Task[RawReply]) -> None:
+        self._exchanges.discard(exchange)
+        self._limiter().release()
+        if not exchange.cancelled():
+            exchange.exception()  # retrieved: the caller may have stopped waiting
+
+    def _decode(self, command: Command[T], params: Mapping[str, str], raw: RawReply) -> T:
+        try:
+            result: Any = decode_reply(
+                raw.content,
+                fmt=self._config.fmt,
+                shape=command.shape,
+                result_type=command.result_type,
+                params={command.flag: "1", **params},
+                header_charset=raw.charset,
+                requested_charset=_CHARSET,
+            )
+        except ParseError as exc:
+            raise ParseError(
+                exc.reason, command=command.name, fmt=exc.fmt, excerpt=exc.excerpt
+            ) from None
+        if isinstance(result, ErrorReply):
+            log.debug("%s: SMSC error %d (%s)", command.name, result.code, result.message)
+            cls = api_error_class(result.code, command.script)
+            raise cls(result.code, result.message, command=command.name, id=result.id)
+        return result  # type: ignore[no-any-return]
+
+    # -- plumbing -----------------------------------------------------------------------
+
+    @property
+    def _account(self) -> str:
+        return self._config.credentials.account
+
+    def _limiter(self) -> Limiter:
+        loop = asyncio.get_running_loop()
+        limiter = self._limiters.get(loop)
+        if limiter is None:
+            config = self._config
+            gate = gate_for(config.credentials.gate_key, config.max_concurrency)
+            limiter = self._limiters[loop] = Limiter(
+                gate,
+                margin=config.margin,
+                minute=config.minute,
+                overrides=config.rules,
+                max_rate=config.max_rate,
+            )
+        return limiter
+
+    def _emit(self, event: Event) -> None:
+        if self._on_event is None:
+            return
+        try:
+            self._on_event(event)
+        except Exception:  # a broken hook must not break the call
+            log.exception("smsc_async: the on_event hook raised")
