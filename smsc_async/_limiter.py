@@ -47,6 +47,9 @@ _NOT_IDENTITY = frozenset({"fmt", "charset", "login", "psw", "apikey"})
 _AUTH_GUARD_ERRORS = 4  # the 5th authorisation error within 30 minutes blocks the IP
 _AUTH_WINDOW_MINUTES = 30.0
 _BAN_MINUTES = 30.0  # the longer of SMSC's two IP blocks; which one hit us is not said
+# Event-loop clocks have a resolution (looptime's is a microsecond): a wait shorter than
+# that would never end, so a window this close to free counts as free.
+_RESOLUTION = 1e-6
 
 
 class TooLate(Exception):  # noqa: N818 - it is a signal, caught by the command path
@@ -258,7 +261,7 @@ class Limiter:
                         if isinstance(free, _Entry):
                             await _until(free.done.wait(), deadline, now, window.label)
                             continue
-                        if free <= now:
+                        if free <= now + _RESOLUTION:
                             entries.append((window, window.join()))
                             break
                         if deadline is not None and free > deadline:
