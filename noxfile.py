@@ -7,6 +7,8 @@ name (nox errors on a missing interpreter when ``CI`` is set).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import nox
 
 nox.options.sessions = ["lint", "typecheck", "tests"]
@@ -44,3 +46,11 @@ def tests_all(session: nox.Session) -> None:
     """The test suite on every supported Python."""
     session.install("-e", ".[test]")
     session.run("pytest", *session.posargs)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Benchmarks (never part of the test run): each script prints a table."""
+    session.install("-e", ".[test]")
+    for script in sorted(Path("benchmarks").glob("*.py")):
+        session.run("python", str(script))

@@ -1,0 +1,217 @@
+"""The command path: coalescing, retries by retry class, deadlines, events, background sends."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import httpx
+import pytest
+import respx
+
+from smsc_async import (
+    MaybeAppliedError,
+    NotFoundError,
+    RateLimitError,
+    TransportError,
+)
+from smsc_async.events import Coalesced, Event, LimiterWait, Retry
+from smsc_async.testing import Emulator
+from tests._support import make_client, reply
+
+pytestmark = pytest.mark.looptime
+
+SENDERS = '[{"sender": "shop", "id": 1}]'
+
+
+async def test_identical_reads_in_flight_share_one_request_but_not_one_list() -> None:
+    """Ten identical list() calls at once: one request, equal results, separate lists."""
+    emulator = Emulator(latency=1.0, approve_senders=True)
+    async with emulator.client() as smsc:
+        await smsc.senders.add("shop")
+        results = await asyncio.gather(*(smsc.senders.list() for _ in range(10)))
+    assert 2 == len(emulator.traffic)
+    assert all(r == results[0] for r in results)
+    assert len({id(r) for r in results}) == 10
+    results[0].clear()
+    assert results[1]
+
+
+async def test_coalesced_callers_share_the_error_too() -> None:
+    """When the shared read fails, every caller gets the failure."""
+    emulator = Emulator(latency=1.0)
+    emulator.faults.error("senders.get", 3, "not found")
+    async with emulator.client(retries=0) as smsc:
+        outcomes = await asyncio.gather(
+            *(smsc.senders.list() for _ in range(3)), return_exceptions=True
+        )
+    assert all(isinstance(o, NotFoundError) for o in outcomes)
+    assert 1 == len(emulator.traffic)
+
+
+async def test_writes_are_never_coalesced() -> None:
+    """Two identical changes at once are two requests."""
+    emulator = Emulator(approve_senders=True)
+    async with emulator.client() as smsc:
+        await smsc.senders.add("shop")
+        await asyncio.gather(
+            smsc.senders.change("shop", cmt="x"), smsc.senders.change("shop", cmt="x")
+        )
+    assert ["senders.add", "senders.chg", "senders.chg"] == [x.command for x in emulator.traffic]
+
+
+async def test_a_failure_before_sending_is_retried() -> None:
+    """A drop before the server processed anything is retried, even for a write."""
+    emulator = Emulator()
+    emulator.faults.reset("senders.add", after=False)
+    events: list[Event] = []
+    async with emulator.client(on_event=events.append) as smsc:
+        new_id = await smsc.senders.add("shop")
+    assert new_id > 0
+    assert ["senders.add", "senders.add"] == [x.command for x in emulator.traffic]
+    assert ["transport error before sending"] == [e.reason for e in events if isinstance(e, Retry)]
+
+
+async def test_a_read_that_failed_after_sending_is_retried() -> None:
+    """A safe read whose answer was lost is simply asked again."""
+    emulator = Emulator()
+    emulator.faults.reset("get.get_price", after=True)
+    async with emulator.client() as smsc:
+        tariffs = await smsc.tariffs.get()
+    assert tariffs.zones
+    assert 2 == len(emulator.traffic)
+
+
+async def test_a_write_that_failed_after_sending_is_not_repeated() -> None:
+    """A change whose answer was lost may have happened: MaybeAppliedError, one request."""
+    emulator = Emulator()
+    emulator.faults.reset("senders.add", after=True)
+    async with emulator.client() as smsc:
+        with pytest.raises(MaybeAppliedError) as caught:
+            await smsc.senders.add("shop")
+        assert caught.value.request_sent
+        assert "may have been applied" in str(caught.value)
+        assert ["shop"] == [s.sender for s in await smsc.senders.list(all=True)]
+    assert 2 == len(emulator.traffic)  # the add, then our own check
+
+
+async def test_a_code_send_is_never_replayed_after_a_lost_answer() -> None:
+    """send_code (it texts a phone) after a lost answer is reported, not repeated."""
+    emulator = Emulator()
+    emulator.faults.reset("senders.send_code", after=True)
+    async with emulator.client() as smsc:
+        with pytest.raises(MaybeAppliedError):
+            await smsc.senders.send_code("79990000000")
+    assert 1 == len(emulator.traffic)
+
+
+async def test_a_bad_gateway_on_a_write_is_not_repeated() -> None:
+    """An error page from a proxy in front of SMSC leaves a write's outcome unknown."""
+    emulator = Emulator()
+    emulator.faults.bad_gateway("senders.add")
+    async with emulator.client() as smsc:
+        with pytest.raises(MaybeAppliedError) as caught:
+            await smsc.senders.add("shop")
+    assert 502 == caught.value.status_code
+
+
+async def test_retries_stop_at_the_configured_count() -> None:
+    """Failures before sending are retried `retries` times, then the last one is raised."""
+    emulator = Emulator()
+    emulator.faults.reset("get.get_price", after=False, times=None)
+    async with emulator.client(retries=2) as smsc:
+        with pytest.raises(TransportError) as caught:
+            await smsc.tariffs.get()
+    assert not caught.value.request_sent
+    assert 3 == len(emulator.traffic)
+
+
+async def test_a_deadline_shorter_than_the_window_fails_at_once() -> None:
+    """A call that would wait 61 s under a 5 s deadline ends now with retry_after."""
+    emulator = Emulator()
+    loop = asyncio.get_running_loop()
+    async with emulator.client() as smsc:
+        for _ in range(3):
+            await smsc.tariffs.get()
+        with pytest.raises(RateLimitError) as caught:
+            await smsc.with_options(deadline=5.0).tariffs.get()
+    assert 0.0 == loop.time()
+    assert 61.0 == pytest.approx(caught.value.retry_after)
+    assert 3 == len(emulator.traffic)
+    assert "deadline" in str(caught.value)
+
+
+async def test_with_options_shares_the_limits() -> None:
+    """A with_options view counts in the same windows as its client."""
+    emulator = Emulator()
+    loop = asyncio.get_running_loop()
+    async with emulator.client() as smsc:
+        for _ in range(3):
+            await smsc.tariffs.get()
+        await smsc.with_options(timeout=10.0).tariffs.get()
+    assert 61.0 == loop.time()
+    assert [] == emulator.violations
+
+
+async def test_a_timeout_on_a_read_is_retried_and_can_succeed() -> None:
+    """A read slower than the timeout is given up on and asked again."""
+    emulator = Emulator()
+    emulator.faults.slow_body("get.get_price", delay=1.0)  # 3 s of body, once
+    events: list[Event] = []
+    loop = asyncio.get_running_loop()
+    async with emulator.client(timeout=0.7, on_event=events.append) as smsc:
+        assert (await smsc.tariffs.get()).zones
+    assert 2 == len(emulator.traffic)
+    assert ["transport error after sending"] == [e.reason for e in events if isinstance(e, Retry)]
+    assert 0.7 <= loop.time() <= 0.7 + 0.5 + 0.5  # the timeout, then backoff and jitter
+
+
+async def test_events_report_waits_and_coalescing_and_a_broken_hook_is_harmless(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The hook sees every event; one that raises is logged and the call goes on."""
+    caplog.set_level(logging.DEBUG, logger="smsc_async")
+    seen: list[Event] = []
+
+    def hook(event: Event) -> None:
+        seen.append(event)
+        raise RuntimeError("broken hook")
+
+    emulator = Emulator(latency=1.0)
+    async with emulator.client(on_event=hook) as smsc:
+        await asyncio.gather(smsc.tariffs.get(), smsc.tariffs.get())
+        for k in range(4):
+            await smsc.senders.list(cnt=1)
+            del k
+    kinds = {type(e) for e in seen}
+    assert {Coalesced, LimiterWait} <= kinds
+    assert all(e.account == "demo" for e in seen)
+    assert "on_event hook raised" in caplog.text
+    assert (
+        "waited 58.000 s for senders.get: 3 identical per 60 s" in caplog.text
+    )  # sent at 1 s, 2, 3; the 4th at 4 waits for 62
+
+
+async def test_closing_the_client_stops_requests_given_up_on() -> None:
+    """aclose() does not wait for abandoned requests: they are cancelled."""
+    emulator = Emulator(latency=100.0)
+    loop = asyncio.get_running_loop()
+    smsc = emulator.client(timeout=1.0, retries=0)
+    with pytest.raises(TransportError):
+        await smsc.tariffs.get()
+    await smsc.aclose()
+    assert 1.0 == loop.time()
+
+
+@pytest.mark.parametrize("status", [500, 502, 503])
+async def test_respx_error_pages_on_reads_are_retried(
+    router: respx.MockRouter, status: int
+) -> None:
+    """A read answered by an error page is asked again and then succeeds."""
+    route = router.post("senders.php").mock(
+        side_effect=[httpx.Response(status, text="<html>oops</html>"), reply(SENDERS)]
+    )
+    async with make_client(retries=1) as smsc:
+        names = await smsc.senders.list()
+    assert ["shop"] == [s.sender for s in names]
+    assert 2 == route.call_count
