@@ -8,6 +8,7 @@ import pytest
 
 from smsc_async import RateLimitError, Sender, SmscClient, TransportError
 from smsc_async.testing import Emulator
+from tests._support import unpaced
 
 pytestmark = pytest.mark.looptime
 
@@ -32,7 +33,7 @@ async def abandon(smsc: SmscClient, count: int, *, first_cnt: int = 1) -> list[B
 async def test_an_abandoned_request_stays_in_flight_until_the_server_finishes_it() -> None:
     """A timed-out call raises at t=0.5, but the emulator holds the request until t=3."""
     emulator = Emulator(latency=LATENCY)
-    async with emulator.client(timeout=TIMEOUT) as smsc:
+    async with emulator.client(timeout=TIMEOUT, retries=0) as smsc:
         with pytest.raises(TransportError) as caught:
             await smsc.tariffs.get()
     assert (True, "tariffs.get") == (caught.value.request_sent, caught.value.command)
@@ -51,9 +52,10 @@ async def test_the_next_wave_is_refused_beyond_fourteen_in_flight_at_the_server(
 ) -> None:
     """After abandoning N calls, a wave of 14 finds N+14 in flight: the 15th and later get 9."""
     emulator = Emulator(latency=LATENCY)
+    # Unpaced: the SDK would hold the wave back until the abandoned requests end.
     async with (
-        emulator.client(timeout=TIMEOUT) as impatient,
-        emulator.client(timeout=10.0) as patient,
+        unpaced(emulator, timeout=TIMEOUT) as impatient,
+        unpaced(emulator, timeout=10.0) as patient,
     ):
         await abandon(impatient, abandoned)
         assert (TIMEOUT, abandoned) == (now(), emulator.in_flight())
@@ -75,7 +77,7 @@ async def test_a_wave_after_the_abandoned_requests_finish_at_the_server_passes()
     """Once the server has finished the abandoned requests, 14 new concurrent calls all pass."""
     emulator = Emulator(latency=LATENCY)
     async with (
-        emulator.client(timeout=TIMEOUT) as impatient,
+        emulator.client(timeout=TIMEOUT, retries=0) as impatient,
         emulator.client(timeout=10.0) as patient,
     ):
         await abandon(impatient, 14)
@@ -91,11 +93,12 @@ async def test_a_wave_after_the_abandoned_requests_finish_at_the_server_passes()
 async def test_abandoned_requests_count_in_the_rule_windows() -> None:
     """Three abandoned tariffs requests were accepted by the server: a 4th answers 9."""
     emulator = Emulator(latency=LATENCY)
-    async with emulator.client(timeout=TIMEOUT) as impatient:
+    # Unpaced: the SDK counts the abandoned requests too, and would wait instead of asking.
+    async with unpaced(emulator, timeout=TIMEOUT) as impatient:
         for _ in range(3):
             with pytest.raises(TransportError):
                 await impatient.tariffs.get()
-    async with emulator.client() as smsc:
+    async with unpaced(emulator) as smsc:
         with pytest.raises(RateLimitError):
             await smsc.tariffs.get()
     assert [None, None, None, 9] == [e.error_code for e in emulator.traffic]
@@ -104,7 +107,7 @@ async def test_abandoned_requests_count_in_the_rule_windows() -> None:
 async def test_drain_returns_only_after_every_started_request_is_finished() -> None:
     """drain() waits for the slowest abandoned request, then nothing is in flight."""
     emulator = Emulator(latency=LATENCY, jitter=2.0, seed=7)
-    async with emulator.client(timeout=TIMEOUT) as smsc:
+    async with emulator.client(timeout=TIMEOUT, retries=0) as smsc:
         await abandon(smsc, 5)
     assert 5 == emulator.in_flight()
     await emulator.drain()

@@ -30,6 +30,7 @@ from smsc_async import (
 )
 from smsc_async.testing import DEFAULT_LOGIN, Emulator, Faults
 from smsc_async.testing._tariffs import DEFAULT_TARIFFS
+from tests._support import unpaced
 
 pytestmark = pytest.mark.looptime
 
@@ -77,14 +78,14 @@ async def test_latency_holds_for_refusals_and_error_pages(plan: str) -> None:
     """Successes, SMSC errors and 502 pages all take the configured latency."""
     emulator = Emulator(latency=1.5)
     PLANS[plan](emulator.faults)
-    async with emulator.client() as smsc:
+    async with emulator.client(retries=0) as smsc:  # one request: a 502 would be retried
         assert 1.5 == await timed(smsc.tariffs.get())
 
 
 async def test_an_authorisation_error_takes_the_latency_too() -> None:
     """A request with a wrong password is refused after the same latency."""
     emulator = Emulator(latency=1.5)
-    async with emulator.client(password="wrong") as smsc:
+    async with emulator.client(password="wrong", retries=0) as smsc:
         with pytest.raises(AuthError):
             await smsc.tariffs.get()
     assert 1.5 == now()
@@ -102,7 +103,7 @@ async def test_latency_is_per_request_not_a_queue() -> None:
 async def durations(seed: int, calls: int = 20) -> list[float]:
     """How long each of ``calls`` sequential calls takes with latency 1 and jitter 0.5."""
     emulator = Emulator(latency=1.0, jitter=0.5, seed=seed, rules=())
-    async with emulator.client() as smsc:
+    async with unpaced(emulator) as smsc:  # no pacing: each call takes only the server's time
         # Rounded to looptime's microsecond: the sums of loop times differ in the last bits.
         return [round(await timed(smsc.tariffs.get()), 6) for _ in range(calls)]
 
@@ -128,7 +129,7 @@ async def test_a_reset_before_processing_is_a_request_that_was_never_sent() -> N
     """``reset(after=False)`` drops the call unseen: ``request_sent`` is False, nothing changed."""
     emulator = Emulator()
     emulator.faults.reset(after=False)
-    async with emulator.client() as smsc:
+    async with emulator.client(retries=0) as smsc:  # a failure before sending is retried
         with pytest.raises(TransportError) as caught:
             await smsc.senders.add("shop")
         assert (False, None, "senders.add") == (
@@ -145,7 +146,7 @@ async def test_a_reset_after_processing_leaves_the_change_applied() -> None:
     """``reset()`` drops the answer after the change was made: ``request_sent`` is True."""
     emulator = Emulator()
     emulator.faults.reset()
-    async with emulator.client() as smsc:
+    async with emulator.client(retries=0) as smsc:
         with pytest.raises(TransportError) as caught:
             await smsc.senders.add("shop")
         assert (True, None) == (caught.value.request_sent, caught.value.status_code)
@@ -158,7 +159,7 @@ async def test_a_bad_gateway_page_is_a_transport_error_with_status_502() -> None
     """``bad_gateway()`` answers nginx's 502 page; the SDK reports HTTP 502, nothing changed."""
     emulator = Emulator()
     emulator.faults.bad_gateway()
-    async with emulator.client() as smsc:
+    async with emulator.client(retries=0) as smsc:
         with pytest.raises(TransportError) as caught:
             await smsc.senders.add("shop")
     assert (502, True) == (caught.value.status_code, caught.value.request_sent)
@@ -205,7 +206,7 @@ async def test_a_forced_error_5_on_senders_add_is_operation_failed() -> None:
     """``error("senders.add", 5)`` answers error 5 with its message; no name is created."""
     emulator = Emulator()
     emulator.faults.error("senders.add", 5, "cannot save")
-    async with emulator.client() as smsc:
+    async with emulator.client(retries=0) as smsc:
         with pytest.raises(OperationFailedError) as caught:
             await smsc.senders.add("shop")
     assert (5, "cannot save", "senders.add") == (
@@ -240,7 +241,7 @@ async def test_a_forced_error_code_maps_to_its_exception_class(
     """Each forced SMSC error code reaches the caller as its own ``ApiError`` subclass."""
     emulator = Emulator()
     emulator.faults.error("*", code)
-    async with emulator.client() as smsc:
+    async with emulator.client(retries=0) as smsc:  # one reply: a 9 would be retried
         with pytest.raises(ApiError) as caught:
             await smsc.senders.list()
     assert (error, code, "forced error") == (
@@ -254,7 +255,7 @@ async def test_a_forced_error_reads_the_same_in_every_format(fmt: Format) -> Non
     """The forced error's envelope decodes to the same exception in every wire format."""
     emulator = Emulator()
     emulator.faults.error("get.get_price", 7, "invalid number")
-    async with emulator.client(fmt=fmt) as smsc:
+    async with emulator.client(fmt=fmt, retries=0) as smsc:
         with pytest.raises(InvalidNumberError) as caught:
             await smsc.tariffs.get()
     message = "" if fmt is Format.CSV else "invalid number"  # fmt=1 is ``0,-7``: no text
@@ -292,7 +293,7 @@ async def test_times_2_applies_a_fault_twice_then_stops(kind: str) -> None:
     emulator = Emulator(rules=())
     plan, error = KINDS[kind]
     plan(emulator.faults, 2)
-    async with emulator.client() as smsc:
+    async with unpaced(emulator) as smsc:  # one request per call, none held back
         assert [error.__name__, error.__name__, "ok", "ok"] == await outcomes(smsc, 4)
 
 
@@ -302,7 +303,7 @@ async def test_times_none_applies_a_fault_to_every_call(kind: str) -> None:
     emulator = Emulator(rules=())
     plan, error = KINDS[kind]
     plan(emulator.faults, None)
-    async with emulator.client() as smsc:
+    async with unpaced(emulator) as smsc:
         assert [error.__name__] * 5 == await outcomes(smsc, 5)
 
 

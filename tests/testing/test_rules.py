@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from smsc_async import AuthError, Format, IpBlockedError, RateLimitError, Sender, Tariffs
+from smsc_async import Format, IpBlockedError, RateLimitError, Sender, Tariffs
 from smsc_async.testing import (
     DEFAULT_APIKEY,
     DEFAULT_LOGIN,
@@ -19,6 +19,7 @@ from smsc_async.testing import (
     RuleBook,
     Violation,
 )
+from tests._support import unpaced
 
 pytestmark = pytest.mark.looptime
 
@@ -32,13 +33,23 @@ def now() -> float:
     return asyncio.get_running_loop().time()
 
 
-async def raw_price_request(emulator: Emulator, charset: str | None) -> dict[str, Any]:
-    """get.php?get_price=1 as a bare form (fmt=3), bypassing the SDK; the JSON answer."""
-    form = {"get_price": "1", "login": DEFAULT_LOGIN, "psw": DEFAULT_PASSWORD, "fmt": "3"}
+async def raw_price_request(
+    emulator: Emulator,
+    charset: str | None = "utf-8",
+    *,
+    password: str = DEFAULT_PASSWORD,
+    ip: str = "127.0.0.1",
+) -> dict[str, Any]:
+    """get.php?get_price=1 as a bare form (fmt=3), bypassing the SDK; the JSON answer.
+
+    Bypassing the SDK also bypasses its guards (it pauses a login after 4 authorisation
+    errors or an error 4), so the emulator's own answers to such requests can be seen.
+    """
+    form = {"get_price": "1", "login": DEFAULT_LOGIN, "psw": password, "fmt": "3"}
     if charset is not None:
         form["charset"] = charset
     async with httpx.AsyncClient(
-        transport=emulator.transport(), base_url="http://smsc.emulator/sys/"
+        transport=emulator.transport(ip=ip), base_url="http://smsc.emulator/sys/"
     ) as http:
         response = await http.post("get.php", data=form)
     answer: dict[str, Any] = json.loads(response.text)  # in the charset of the reply
@@ -51,7 +62,7 @@ async def raw_price_request(emulator: Emulator, charset: str | None) -> dict[str
 async def test_fourth_identical_tariffs_request_in_a_minute_is_refused_and_recorded() -> None:
     """Three identical tariffs requests pass, the 4th in the same minute answers 9 and is logged."""
     emulator = Emulator()
-    async with emulator.client() as smsc:
+    async with unpaced(emulator) as smsc:
         for _ in range(3):
             await smsc.tariffs.get()
             await asyncio.sleep(10)
@@ -74,7 +85,7 @@ async def test_fourth_identical_tariffs_request_in_a_minute_is_refused_and_recor
 async def test_senders_lists_with_different_parameters_are_not_identical() -> None:
     """Lists that differ in cnt count in separate windows, so six of them pass in one minute."""
     emulator = Emulator(approve_senders=True)
-    async with emulator.client() as smsc:
+    async with unpaced(emulator) as smsc:
         await smsc.senders.add("shop")
         for cnt in (1, 2):
             for _ in range(3):
@@ -100,9 +111,9 @@ async def test_a_different_fmt_does_not_make_a_request_different(
     *passing, refused = fmts
     results: list[Tariffs] = []
     for fmt in passing:
-        async with emulator.client(fmt=fmt) as smsc:
+        async with unpaced(emulator, fmt=fmt) as smsc:
             results.append(await smsc.tariffs.get())
-    async with emulator.client(fmt=refused) as smsc:
+    async with unpaced(emulator, fmt=refused) as smsc:
         with pytest.raises(RateLimitError):
             await smsc.tariffs.get()
     assert 3 == len(results)
@@ -129,7 +140,7 @@ async def test_the_window_slides_and_refused_requests_do_not_count() -> None:
     """A request passes just as the oldest accepted one leaves the window; refusals never count."""
     emulator = Emulator()
     outcomes: list[tuple[float, str]] = []
-    async with emulator.client() as smsc:
+    async with unpaced(emulator) as smsc:
         for at in (0.0, 10.0, 20.0, 30.0, 59.5, 60.0, 60.0, 69.5, 70.0):
             await asyncio.sleep(at - now())
             try:
@@ -157,8 +168,8 @@ async def test_each_login_has_its_own_identical_request_window() -> None:
     emulator = Emulator()
     emulator.add_account(OTHER_LOGIN, OTHER_PASSWORD)
     async with (
-        emulator.client() as smsc,
-        emulator.client(login=OTHER_LOGIN, password=OTHER_PASSWORD) as other,
+        unpaced(emulator) as smsc,
+        unpaced(emulator, login=OTHER_LOGIN, password=OTHER_PASSWORD) as other,
     ):
         for _ in range(3):
             await smsc.tariffs.get()
@@ -175,7 +186,7 @@ async def test_each_login_has_its_own_identical_request_window() -> None:
 async def test_sixth_sender_creation_in_a_minute_is_refused_and_one_passes_after_it() -> None:
     """Five creations of different names pass, a 6th in the minute answers 9, a later one passes."""
     emulator = Emulator(approve_senders=True)
-    async with emulator.client() as smsc:
+    async with unpaced(emulator) as smsc:
         ids = [await smsc.senders.add(f"shop{k}") for k in range(5)]
         await asyncio.sleep(59.9)
         with pytest.raises(RateLimitError):
@@ -196,7 +207,7 @@ async def test_sixth_sender_creation_in_a_minute_is_refused_and_one_passes_after
 async def test_fifteenth_concurrent_request_under_one_login_is_refused() -> None:
     """With 14 requests at the server, a 15th simultaneous one answers 9 and is recorded."""
     emulator = Emulator(latency=1.0)
-    async with emulator.client() as smsc:
+    async with unpaced(emulator) as smsc:
         results = await asyncio.gather(
             *(smsc.senders.list(cnt=k) for k in range(1, 16)), return_exceptions=True
         )
@@ -241,7 +252,7 @@ async def test_two_logins_each_have_their_own_fourteen_in_flight() -> None:
 async def test_the_in_flight_cap_counts_the_account_however_it_authenticates() -> None:
     """Requests with the API key and with login and password share one account's 14."""
     emulator = Emulator(latency=1.0)
-    async with emulator.client() as smsc, emulator.client(apikey=DEFAULT_APIKEY) as keyed:
+    async with unpaced(emulator) as smsc, unpaced(emulator, apikey=DEFAULT_APIKEY) as keyed:
         results = await asyncio.gather(
             *(client.senders.list(cnt=k) for k in range(1, 9) for client in (smsc, keyed)),
             return_exceptions=True,
@@ -254,26 +265,29 @@ async def test_the_in_flight_cap_counts_the_account_however_it_authenticates() -
 # -- IP bans for authorisation errors ----------------------------------------------------
 
 
-async def fail_to_log_in(emulator: Emulator, times: int, *, every: float = 0.0) -> None:
-    """``times`` requests with a wrong password, ``every`` seconds apart; each answers 2."""
-    async with emulator.client(password="wrong-password") as bad:
-        for k in range(times):
-            if k:
-                await asyncio.sleep(every)
-            with pytest.raises(AuthError):
-                await bad.tariffs.get()
+async def fail_to_log_in(
+    emulator: Emulator, times: int, *, every: float = 0.0, ip: str = "127.0.0.1"
+) -> None:
+    """``times`` requests with a wrong password, ``every`` seconds apart; each answers 2.
+
+    They bypass the SDK, which stops sending for a login after its 4th authorisation error.
+    """
+    for k in range(times):
+        if k:
+            await asyncio.sleep(every)
+        answer = await raw_price_request(emulator, password="wrong-password", ip=ip)
+        assert 2 == answer["error_code"]
 
 
 async def test_five_authorisation_errors_block_the_ip_for_thirty_minutes() -> None:
     """After 5 bad passwords even the right one answers 4 until 30 minutes have passed."""
     emulator = Emulator()
     await fail_to_log_in(emulator, 5, every=60.0)  # the 5th at t=240
+    # Bare requests: after one error 4 the SDK pauses the login and sends nothing more.
+    for at in (240.0, 1000.0, 2039.9):
+        await asyncio.sleep(at - now())
+        assert 4 == (await raw_price_request(emulator))["error_code"]
     async with emulator.client() as smsc:
-        for at in (240.0, 1000.0, 2039.9):
-            await asyncio.sleep(at - now())
-            with pytest.raises(IpBlockedError) as caught:
-                await smsc.tariffs.get()
-            assert 4 == caught.value.code
         await asyncio.sleep(2040.0 - now())
         tariffs = await smsc.tariffs.get()
     assert tariffs.zones
@@ -285,10 +299,9 @@ async def test_a_blocked_ip_is_refused_even_with_a_wrong_password() -> None:
     """A blocked IP answers 4 before it checks the password, and that adds no new ban."""
     emulator = Emulator()
     await fail_to_log_in(emulator, 5)
-    async with emulator.client(password="wrong-password") as bad:
-        for _ in range(5):
-            with pytest.raises(IpBlockedError):
-                await bad.tariffs.get()
+    for _ in range(5):
+        answer = await raw_price_request(emulator, password="wrong-password")
+        assert 4 == answer["error_code"]
     assert 1 == len(emulator.bans)
 
 
@@ -322,10 +335,7 @@ async def test_authorisation_errors_are_counted_per_ip() -> None:
     """Bad passwords from two addresses, 4 each, block neither of them."""
     emulator = Emulator()
     for ip in ("127.0.0.1", "10.0.0.2"):
-        async with emulator.client(ip=ip, password="wrong-password") as bad:
-            for _ in range(4):
-                with pytest.raises(AuthError):
-                    await bad.tariffs.get()
+        await fail_to_log_in(emulator, 4, ip=ip)
     for ip in ("127.0.0.1", "10.0.0.2"):
         async with emulator.client(ip=ip) as smsc:
             await smsc.tariffs.get()
@@ -338,7 +348,7 @@ async def test_authorisation_errors_are_counted_per_ip() -> None:
 async def test_a_compressed_minute_scales_the_tariffs_window_to_one_second() -> None:
     """With minute=1.0 the 4th identical request within 1 s is refused, and passes at 1 s."""
     emulator = Emulator(minute=1.0)
-    async with emulator.client() as smsc:
+    async with unpaced(emulator) as smsc:
         for _ in range(3):
             await smsc.tariffs.get()
         await asyncio.sleep(0.999)
@@ -353,11 +363,11 @@ async def test_a_compressed_minute_scales_the_auth_ban_to_thirty_seconds() -> No
     """With minute=1.0 five bad passwords block the IP for 30 s, not 30 minutes."""
     emulator = Emulator(minute=1.0)
     await fail_to_log_in(emulator, 5)
+    await asyncio.sleep(29.9)
+    # Bare: after an error 4 the SDK pauses the login for 30 minutes of its own.
+    assert 4 == (await raw_price_request(emulator))["error_code"]
+    await asyncio.sleep(0.1)
     async with emulator.client() as smsc:
-        await asyncio.sleep(29.9)
-        with pytest.raises(IpBlockedError):
-            await smsc.tariffs.get()
-        await asyncio.sleep(0.1)
         await smsc.tariffs.get()
     assert [Ban("127.0.0.1", 0.0, 30.0, AUTH_BAN)] == emulator.bans
 

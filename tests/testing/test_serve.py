@@ -133,7 +133,7 @@ async def test_a_reset_over_http_is_a_transport_error_after_the_change() -> None
     """``faults.reset()`` over real HTTP drops the answer: a ``TransportError``, change applied."""
     emulator = Emulator()
     emulator.faults.reset("senders.add")
-    async with serving(emulator) as base_url, sdk(base_url) as smsc:
+    async with serving(emulator) as base_url, sdk(base_url, retries=0) as smsc:
         with pytest.raises(TransportError) as caught:
             await smsc.senders.add("shop")
         assert (True, None) == (caught.value.request_sent, caught.value.status_code)
@@ -144,7 +144,7 @@ async def test_a_reset_before_processing_over_http_drops_the_connection() -> Non
     """``reset(after=False)`` over HTTP closes the connection with no HTTP answer at all."""
     emulator = Emulator()
     emulator.faults.reset("senders.add", after=False)
-    async with serving(emulator) as base_url, sdk(base_url) as smsc:
+    async with serving(emulator) as base_url, sdk(base_url, retries=0) as smsc:
         with pytest.raises(TransportError) as caught:
             await smsc.senders.add("shop")
         assert [] == await smsc.senders.list(all=True)
@@ -155,7 +155,7 @@ async def test_a_bad_gateway_over_http_is_http_502() -> None:
     """``bad_gateway()`` over real HTTP answers a 502 page the SDK reports with its status."""
     emulator = Emulator()
     emulator.faults.bad_gateway()
-    async with serving(emulator) as base_url, sdk(base_url) as smsc:
+    async with serving(emulator) as base_url, sdk(base_url, retries=0) as smsc:
         with pytest.raises(TransportError) as caught:
             await smsc.tariffs.get()
     assert 502 == caught.value.status_code
