@@ -155,7 +155,8 @@ class SmscClient:
         self._transport = Transport(
             base_url=self._config.base_url,
             timeout=timeout,
-            exchange_limit=abandon_after,
+            # No timeout: nothing cuts a slow answer short (the caller may still cancel).
+            exchange_limit=abandon_after if request_timeout is not None else None,
             max_connections=max_concurrency,
             http_client=http_client,
             transport=transport,

@@ -20,7 +20,8 @@ when the HTTP exchange ends, not when the caller stops waiting: a request given 
 still be running at SMSC (see ``SmscClient._send``).
 
 **Pauses.** After SMSC blocks the IP (error 4), or after 4 authorisation errors within 30
-minutes (a 5th would earn the block), the login is paused and calls fail before sending.
+minutes (a 5th would earn the block), requests are paused and calls fail before sending.
+SMSC keeps both per IP, so pauses are shared by every login in the process.
 
 Times are event-loop time, so virtual-time tests drive all of it.
 """
@@ -40,7 +41,7 @@ from aiolimiter import AsyncLimiter
 
 from smsc_async._types import Rule, Scope
 
-__all__ = ["Admission", "Limiter", "LoginGate", "TooLate", "gate_for"]
+__all__ = ["Admission", "IpGate", "Limiter", "LoginGate", "TooLate", "gate_for"]
 
 # Parameters that do not make two requests different for SMSC's "identical" rules.
 _NOT_IDENTITY = frozenset({"fmt", "charset", "login", "psw", "apikey"})
@@ -104,30 +105,20 @@ class _Window:
             entry.done.set()
 
 
-class LoginGate:
-    """What every client of one login shares (per event loop): slots, windows, pauses."""
+class IpGate:
+    """What SMSC keeps per IP address: its blocks and the authorisation errors leading there.
 
-    def __init__(self, account: str, max_concurrency: int) -> None:
-        self.account = account
-        self.max_concurrency = max_concurrency
-        self.slots = asyncio.Semaphore(max_concurrency)
-        self.windows: dict[tuple[object, ...], _Window] = {}
+    Assumption: every client in the process reaches SMSC from the same address, so one
+    login's error 4 pauses them all, and authorisation errors of all logins add up.
+    """
+
+    def __init__(self) -> None:
         self.paused_until = -math.inf
         self.pause_reason = ""
         self.auth_errors: deque[float] = deque()
 
-    def window(self, key: tuple[object, ...], limit: int, span: float, label: str) -> _Window:
-        """The window for ``key``; clients that disagree on a rule get the stricter one."""
-        window = self.windows.get(key)
-        if window is None:
-            window = self.windows[key] = _Window(limit, span, label)
-        else:
-            window.limit = min(window.limit, limit)
-            window.span = max(window.span, span)
-        return window
-
     def paused(self, now: float) -> tuple[float, str] | None:
-        """Seconds left and the reason, while the login is paused."""
+        """Seconds left and the reason, while requests are paused."""
         if now < self.paused_until:
             return self.paused_until - now, self.pause_reason
         return None
@@ -156,17 +147,47 @@ class LoginGate:
         return seconds
 
 
-_GATES: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, LoginGate]] = (
+class LoginGate:
+    """What every client of one login shares (per event loop): slots and windows.
+
+    Pauses belong to the IP (:class:`IpGate`), which all logins of the loop share.
+    """
+
+    def __init__(self, account: str, max_concurrency: int, ip: IpGate | None = None) -> None:
+        self.account = account
+        self.max_concurrency = max_concurrency
+        self.slots = asyncio.Semaphore(max_concurrency)
+        self.windows: dict[tuple[object, ...], _Window] = {}
+        self.ip = ip or IpGate()
+
+    def window(self, key: tuple[object, ...], limit: int, span: float, label: str) -> _Window:
+        """The window for ``key``; clients that disagree on a rule get the stricter one."""
+        window = self.windows.get(key)
+        if window is None:
+            window = self.windows[key] = _Window(limit, span, label)
+        else:
+            window.limit = min(window.limit, limit)
+            window.span = max(window.span, span)
+        return window
+
+
+@attrs.define
+class _LoopState:
+    ip: IpGate = attrs.field(factory=IpGate)
+    logins: dict[str, LoginGate] = attrs.field(factory=dict)
+
+
+_STATE: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopState] = (
     weakref.WeakKeyDictionary()
 )
 
 
 def gate_for(account: str, max_concurrency: int) -> LoginGate:
     """The gate of ``account`` in the running event loop, created on first use."""
-    gates = _GATES.setdefault(asyncio.get_running_loop(), {})
-    gate = gates.get(account)
+    state = _STATE.setdefault(asyncio.get_running_loop(), _LoopState())
+    gate = state.logins.get(account)
     if gate is None:
-        gate = gates[account] = LoginGate(account, max_concurrency)
+        gate = state.logins[account] = LoginGate(account, max_concurrency, state.ip)
     return gate
 
 
@@ -264,7 +285,7 @@ class Limiter:
                         if free <= now + _RESOLUTION:
                             entries.append((window, window.join()))
                             break
-                        if deadline is not None and free > deadline:
+                        if deadline is not None and free >= deadline:
                             raise TooLate(free - now, window.label)  # noqa: TRY301 - withdraws above
                         reason = window.label
                         await asyncio.sleep(free - now)

@@ -94,7 +94,8 @@ class CommandPath:
         if command.retry is not RetryClass.SAFE_READ or files:
             return await self._retrying(command, params, files, deadline, options)
         # Identical safe reads in flight share one request (and its result or error).
-        key = (command.name, tuple(sorted(params.items())))
+        # Callers with other deadlines or timeouts must not inherit each other's.
+        key = (command.name, tuple(sorted(params.items())), options)
         task = self._shared.get(key)
         if task is None:
             task = loop.create_task(self._retrying(command, params, None, deadline, options))
@@ -153,13 +154,13 @@ class CommandPath:
                     window.blocked_until = max(window.blocked_until, loop.time() + wait)
                 reason = f"error 9 ({exc.message or 'rate limited'})"
             except IpBlockedError:
-                seconds = limiter.gate.banned(loop.time(), self._config.minute)
+                seconds = limiter.gate.ip.banned(loop.time(), self._config.minute)
                 self._emit(LoginPaused(command.name, self._account, seconds, "error 4"))
                 raise
             except AuthError:
-                guard = limiter.gate.auth_failed(loop.time(), self._config.minute)
+                guard = limiter.gate.ip.auth_failed(loop.time(), self._config.minute)
                 if guard is not None:
-                    reason = limiter.gate.pause_reason
+                    reason = limiter.gate.ip.pause_reason
                     self._emit(LoginPaused(command.name, self._account, guard, reason))
                 raise
             except MaybeAppliedError:
@@ -209,7 +210,7 @@ class CommandPath:
     ) -> T:
         limiter = self._limiter()
         loop = asyncio.get_running_loop()
-        paused = limiter.gate.paused(loop.time())
+        paused = limiter.gate.ip.paused(loop.time())
         if paused is not None:
             raise LoginPausedError(self._account, paused[1], paused[0])
         admission = await limiter.admit(command.name, command.rules, params, deadline)
@@ -218,6 +219,11 @@ class CommandPath:
         except BaseException:
             admission.withdraw()
             raise
+        if deadline is not None and loop.time() >= deadline:
+            # No time left to wait for an answer: do not send what we would abandon at once.
+            admission.withdraw()
+            limiter.release()
+            raise TooLate(0.0, "the call's deadline")
         waited = admission.waited + slot_wait
         if waited > 0:
             reason = admission.reason or "concurrency cap"

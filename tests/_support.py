@@ -50,8 +50,7 @@ def reply(text: str, charset: str = "utf-8") -> httpx.Response:
 # Every command the SDK declares, with no client-side rules: for tests of the emulator's own
 # refereeing, which need a client that does not keep to the rules.
 NO_RULES: dict[str, tuple[Rule, ...]] = {
-    command.name: ()
-    for command in (GET_PRICE, LIST, ADD, CHANGE, DELETE, SEND_CODE, CHECK_CODE)
+    command.name: () for command in (GET_PRICE, LIST, ADD, CHANGE, DELETE, SEND_CODE, CHECK_CODE)
 }
 
 

@@ -85,7 +85,7 @@ async def test_param_rules_are_kept_per_value() -> None:
         _send(limiter, rules, 0, 0, {"user": "b"}),
         _send(limiter, rules, 0, 0, {"user": "a"}),
     )
-    assert [0.0, 0.0, 61.0] == sends
+    assert [0.0, 0.0, 61.0] == list(sends)
 
 
 async def test_a_request_waiting_for_a_slot_is_stamped_when_it_leaves() -> None:
@@ -159,7 +159,7 @@ async def test_clients_of_one_login_share_a_gate_per_loop() -> None:
 
 async def test_the_auth_guard_engages_at_the_fourth_error_within_thirty_minutes() -> None:
     """Three errors do nothing; the 4th pauses until the first is 30 minutes old."""
-    gate = LoginGate("alex", 14)
+    gate = LoginGate("alex", 14).ip
     assert gate.auth_failed(0.0, 60.0) is None
     assert gate.auth_failed(100.0, 60.0) is None
     assert gate.auth_failed(200.0, 60.0) is None
@@ -170,14 +170,14 @@ async def test_the_auth_guard_engages_at_the_fourth_error_within_thirty_minutes(
 
 async def test_errors_spread_over_more_than_thirty_minutes_do_not_engage_the_guard() -> None:
     """The guard counts a sliding 30 minutes, as SMSC does."""
-    gate = LoginGate("alex", 14)
+    gate = LoginGate("alex", 14).ip
     for t in (0.0, 700.0, 1400.0, 2100.0):
         assert gate.auth_failed(t, 60.0) is None
 
 
 async def test_a_ban_pauses_the_login_for_thirty_minutes_scaled() -> None:
     """Error 4 pauses the login for SMSC's 30 minutes (of the configured minute)."""
-    gate = LoginGate("alex", 14)
+    gate = LoginGate("alex", 14).ip
     assert 30.0 == gate.banned(10.0, 1.0)
     paused = gate.paused(20.0)
     assert paused is not None

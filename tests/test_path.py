@@ -215,3 +215,66 @@ async def test_respx_error_pages_on_reads_are_retried(
         names = await smsc.senders.list()
     assert ["shop"] == [s.sender for s in names]
     assert 2 == route.call_count
+
+
+async def test_a_window_that_frees_only_at_the_deadline_sends_nothing() -> None:
+    """With no time left to wait for an answer, the call ends without sending."""
+    emulator = Emulator()
+    async with emulator.client() as smsc:
+        for i in range(5):
+            await smsc.senders.add(f"shop{i}")
+        with pytest.raises(RateLimitError):
+            await smsc.with_options(deadline=61.0).senders.add("late")
+        assert "late" not in [s.sender for s in await smsc.senders.list(all=True)]
+    assert [] == emulator.violations
+
+
+async def test_reads_with_other_options_are_not_coalesced() -> None:
+    """A caller with a short deadline does not lend it to one with none."""
+    emulator = Emulator(latency=5.0)
+    async with emulator.client(retries=0) as smsc:
+        hurried, patient = await asyncio.gather(
+            smsc.with_options(deadline=1.0).tariffs.get(),
+            smsc.tariffs.get(),
+            return_exceptions=True,
+        )
+    assert isinstance(hurried, TransportError)
+    assert not isinstance(patient, BaseException)
+    assert patient.zones
+
+
+async def test_authorisation_errors_of_all_logins_add_up_as_at_smsc() -> None:
+    """SMSC counts auth errors per IP: four, from any logins, pause every login."""
+    emulator = Emulator()
+    emulator.add_account("other", "other-password")
+    clients = [emulator.client(login=f"ghost{i}", password="x") for i in range(4)]
+    good = emulator.client(login="other", password="other-password")
+    from smsc_async import AuthError, LoginPausedError  # noqa: PLC0415
+
+    for client in clients:
+        with pytest.raises(AuthError):
+            await client.tariffs.get()
+    with pytest.raises(LoginPausedError):
+        await good.tariffs.get()
+    for client in [*clients, good]:
+        await client.aclose()
+    assert 4 == len(emulator.traffic)
+    assert [] == emulator.bans
+
+
+async def test_an_ip_block_pauses_every_login() -> None:
+    """Error 4 for one login pauses the others too: the block is on the IP."""
+    emulator = Emulator()
+    emulator.add_account("other", "other-password")
+    emulator.faults.error("get.get_price", 4, "ip is blocked")
+    from smsc_async import IpBlockedError, LoginPausedError  # noqa: PLC0415
+
+    async with (
+        emulator.client() as first,
+        emulator.client(login="other", password="other-password") as second,
+    ):
+        with pytest.raises(IpBlockedError):
+            await first.tariffs.get()
+        with pytest.raises(LoginPausedError):
+            await second.senders.list()
+    assert 1 == len(emulator.traffic)
