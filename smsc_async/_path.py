@@ -75,6 +75,7 @@ class CommandPath:
             weakref.WeakKeyDictionary()
         )
         self._shared: dict[tuple[object, ...], asyncio.Task[Any]] = {}
+        self._waiting: dict[tuple[object, ...], int] = {}
         self._exchanges: set[asyncio.Task[RawReply]] = set()
         self._random = random.Random()  # noqa: S311 - jitter, not cryptography
 
@@ -104,7 +105,19 @@ class CommandPath:
         else:
             self._emit(Coalesced(command.name, self._account))
             log.debug("%s: joined an identical read in flight", command.name)
-        result = await asyncio.shield(task)
+        self._waiting[key] = self._waiting.get(key, 0) + 1
+        try:
+            result = await asyncio.shield(task)
+        except asyncio.CancelledError:
+            # The shared read lives on for the other callers; when the last one leaves,
+            # it is cancelled too (a request already sent keeps its slot till it ends).
+            if self._waiting.get(key) == 1 and not task.done():
+                task.cancel()
+            raise
+        finally:
+            self._waiting[key] -= 1
+            if not self._waiting[key]:
+                del self._waiting[key]
         return list(result) if isinstance(result, list) else result  # type: ignore[return-value]
 
     def _forget(self, key: tuple[object, ...], task: asyncio.Task[Any]) -> None:

@@ -278,3 +278,24 @@ async def test_an_ip_block_pauses_every_login() -> None:
         with pytest.raises(LoginPausedError):
             await second.senders.list()
     assert 1 == len(emulator.traffic)
+
+
+async def test_a_shared_read_outlives_one_cancelled_caller_but_not_all() -> None:
+    """One of two joined callers cancelled: the other still gets the answer from one request."""
+    emulator = Emulator(latency=2.0)
+    async with emulator.client() as smsc:
+        first = asyncio.create_task(smsc.tariffs.get())
+        second = asyncio.create_task(smsc.tariffs.get())
+        await asyncio.sleep(1.0)
+        first.cancel()
+        tariffs = await second
+        assert tariffs.zones
+        assert first.cancelled()
+        for _ in range(3):
+            await smsc.senders.list(cnt=7)
+        lonely = asyncio.create_task(smsc.senders.list(cnt=7))  # waits for the window
+        await asyncio.sleep(1.0)
+        lonely.cancel()
+        await asyncio.gather(lonely, return_exceptions=True)
+        await asyncio.sleep(120.0)  # long past the window: had it lived on, it would be sent
+    assert ["get.get_price"] + ["senders.get"] * 3 == [x.command for x in emulator.traffic]

@@ -179,3 +179,23 @@ async def test_a_compressed_minute_paces_the_client_too() -> None:
             await smsc.tariffs.get()
     assert [] == emulator.violations
     assert 2 * 1.05 == pytest.approx(loop.time())
+
+
+async def test_cancelled_callers_give_their_slots_back_once_the_server_is_done() -> None:
+    """Cancelling 20 calls mid-flight leaks no slot: after the server ends them, 14 go again."""
+    emulator = Emulator(latency=2.0)
+    loop = asyncio.get_running_loop()
+    async with emulator.client() as smsc:
+        tasks = [asyncio.create_task(smsc.senders.list(cnt=k)) for k in range(1, 21)]
+        await asyncio.sleep(1.0)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        assert 14 == emulator.in_flight()  # the 6 queued ones never left
+        await asyncio.sleep(1.0)  # the server finishes the 14 at 2 s
+        started = loop.time()
+        await asyncio.gather(*(smsc.senders.list(cnt=k) for k in range(21, 35)))
+    assert 2.0 == started
+    assert 2.0 + 2.0 == loop.time()  # all 14 at once: no slot was lost
+    assert 14 == emulator.peak_in_flight()
+    assert 28 == len(emulator.traffic)
