@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 from collections.abc import Iterator
 
 import pytest
@@ -36,3 +37,17 @@ def _idle_event_loop() -> Iterator[None]:
     yield
     asyncio.set_event_loop(None)
     loop.close()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "looptime: run in virtual (fast-forwarded) loop time")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Skip virtual-time tests where looptime is not installed (Python 3.10)."""
+    if importlib.util.find_spec("looptime") is not None:
+        return
+    skip = pytest.mark.skip(reason="virtual time needs looptime >= 0.9 (Python >= 3.11)")
+    for item in items:
+        if item.get_closest_marker("looptime"):
+            item.add_marker(skip)
