@@ -65,10 +65,6 @@ class Credentials:
         assert self.apikey is not None  # noqa: S101 - checked by the client constructor
         return "apikey:" + hashlib.sha256(self.apikey.encode()).hexdigest()[:16]
 
-    def secrets(self) -> tuple[str, ...]:
-        """The secret values, for redaction."""
-        return tuple(s for s in (self.password, self.apikey) if s)
-
 
 @attrs.frozen
 class ClientConfig:

@@ -94,11 +94,6 @@ class Transport:
             )
         self._http = http_client
 
-    @property
-    def owns_client(self) -> bool:
-        """Whether the underlying httpx client was created (and will be closed) here."""
-        return self._owned
-
     async def post(
         self, script: str, form: Params, files: Files | None = None, *, command: str
     ) -> RawReply:

@@ -9,7 +9,7 @@ import attrs
 from smsc_async._types import Format
 from smsc_async.errors import ParseError
 
-__all__ = ["ErrorReply", "body_text", "fail"]
+__all__ = ["ErrorReply", "body_text", "fail", "text_lines"]
 
 # SMSC's own default when a request names no charset (spec §1.3).
 SERVER_DEFAULT_CHARSET = "windows-1251"
@@ -48,3 +48,8 @@ def body_text(content: bytes, header_charset: str | None, requested_charset: str
 def fail(message: str, fmt: Format, text: str) -> ParseError:
     """A :class:`ParseError` carrying the start of the body (the command is added later)."""
     return ParseError(message, fmt=int(fmt), excerpt=text[:120])
+
+
+def text_lines(text: str) -> list[str]:
+    """The non-blank lines of a line-format body, carriage returns removed."""
+    return [line.rstrip("\r") for line in text.split("\n") if line.strip()]

@@ -13,7 +13,7 @@ from typing import Any
 import cattrs
 
 from smsc_async._types import Format, Params
-from smsc_async.formats._common import ErrorReply, fail
+from smsc_async.formats._common import ErrorReply, fail, text_lines
 from smsc_async.formats._hooks import configure_text_converter
 from smsc_async.formats._shapes import Column, Kind, ListOf, Ok, Sections, Shape, Single
 
@@ -36,10 +36,6 @@ def find_error(text: str) -> ErrorReply | None:
     if match is None:
         return None
     return ErrorReply(int(match[2]), "", None if match[1] == "0" else match[1])
-
-
-def _lines(text: str) -> list[str]:
-    return [line.rstrip("\r") for line in text.split("\n") if line.strip()]
 
 
 def _fits(cells: list[str], layout: tuple[Column, ...]) -> bool:
@@ -74,20 +70,20 @@ def decode(text: str, shape: Shape, params: Params) -> Any:
             raise fail("expected OK", FMT, text)
         return None
     if isinstance(shape, Single):
-        lines = _lines(text)
+        lines = text_lines(text)
         if len(lines) != 1:
             raise fail(f"expected one line, got {len(lines)}", FMT, text)
         return _record(lines[0], shape.row.layout(params), text)
     if isinstance(shape, ListOf):
         layout = shape.row.layout(params)
-        return [_record(line, layout, text) for line in _lines(text)]
+        return [_record(line, layout, text) for line in text_lines(text)]
     return _sections(text, shape, params)
 
 
 def _sections(text: str, shape: Sections, params: Params) -> dict[str, Any]:
     layouts = [(s, s.row.layout(params)) for s in shape.sections]
     result: dict[str, Any] = {}
-    for line in _lines(text):
+    for line in text_lines(text):
         cells = line.split(",")
         matches = [(s, layout) for s, layout in layouts if _fits(cells, layout)]
         if len(matches) != 1:

@@ -14,7 +14,7 @@ from typing import Any
 import cattrs
 
 from smsc_async._types import Format, Params
-from smsc_async.formats._common import ErrorReply, fail
+from smsc_async.formats._common import ErrorReply, fail, text_lines
 from smsc_async.formats._hooks import configure_text_converter
 from smsc_async.formats._shapes import Kind, ListOf, Ok, Row, Sections, Shape, Single
 
@@ -37,10 +37,6 @@ def find_error(text: str) -> ErrorReply | None:
     if match is None:
         return None
     return ErrorReply(int(match[1]), match[2] or "", match[3])
-
-
-def _lines(text: str) -> list[str]:
-    return [line.rstrip("\r") for line in text.split("\n") if line.strip()]
 
 
 def _pairs(line: str, text: str) -> list[tuple[str, str, str]]:
@@ -72,7 +68,7 @@ def _record(line: str, row: Row, text: str) -> dict[str, Any]:
 
 
 def _only_line(text: str) -> str:
-    lines = _lines(text)
+    lines = text_lines(text)
     if len(lines) != 1:
         raise fail(f"expected one line, got {len(lines)}", FMT, text)
     return lines[0]
@@ -87,14 +83,14 @@ def decode(text: str, shape: Shape, params: Params) -> Any:
     if isinstance(shape, Single):
         return _record(_only_line(text), shape.row, text)
     if isinstance(shape, ListOf):
-        return [_record(line, shape.row, text) for line in _lines(text)]
+        return [_record(line, shape.row, text) for line in text_lines(text)]
     return _sections(text, shape)
 
 
 def _sections(text: str, shape: Sections) -> dict[str, Any]:
     by_lead = {s.row.columns[0].name: s for s in shape.sections}
     result: dict[str, Any] = {}
-    for line in _lines(text):
+    for line in text_lines(text):
         lead = _pairs(line, text)[0][0]
         section = by_lead.get(lead)
         if section is None:
