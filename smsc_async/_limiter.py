@@ -247,13 +247,15 @@ class Limiter:
         """The windows a request counts in, in a fixed order (no two waiters deadlock)."""
         windows = []
         for rule in self.rules(command, declared):
-            key: tuple[object, ...] = (command, rule.scope)
+            key: tuple[object, ...] = (rule.group or command, rule.scope)
             if rule.scope is Scope.IDENTICAL:
                 key += tuple(sorted((k, v) for k, v in params.items() if k not in _NOT_IDENTITY))
             elif rule.scope is Scope.PARAM:
                 key += (params.get(rule.param or "", ""),)
             span = rule.window * self.minute / 60.0 + self.margin
-            label = f"{command}: {rule.limit} {rule.scope.value} per {rule.window:g} s"
+            label = (
+                f"{rule.group or command}: {rule.limit} {rule.scope.value} per {rule.window:g} s"
+            )
             windows.append(self.gate.window(key, rule.limit, span, label))
         return sorted(windows, key=lambda w: w.label)
 

@@ -56,9 +56,12 @@ class Rule:
         window: The window's length in seconds.
         scope: Which requests count together.
         param: With :attr:`Scope.PARAM`, the parameter whose value keys the rule.
+        group: A name shared by rules of several commands that count in one window (e.g.
+            subclient creations and changes); ``None``: the command counts on its own.
     """
 
     limit: int
     window: float = 60.0
     scope: Scope = Scope.IDENTICAL
     param: str | None = None
+    group: str | None = None

@@ -11,11 +11,14 @@ Both converters share the model rules:
 * a field marked :data:`~smsc_async.models._base.FLATTEN` is a nested model whose fields
   sit beside the parent's on the wire;
 * an empty value of an optional field is ``None``;
-* SMSC's ``0``/``1`` flags are booleans; codes become lenient enums.
+* SMSC's ``0``/``1`` flags are booleans; codes become lenient enums;
+* dates ``dd.mm.yyyy`` become ``date``; ``dd.mm.yyyy hh:mm[:ss]`` become ``datetime`` in
+  Moscow time (UTC+3, no DST since 2014), which is the server's clock.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import types
 import typing
@@ -85,6 +88,27 @@ def _to_bool(value: Any) -> bool:
     return text == "1"
 
 
+MSK = dt.timezone(dt.timedelta(hours=3), "MSK")
+_DATETIME_FORMATS = ("%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M")
+
+
+def _to_date(value: Any) -> dt.date:
+    text = _text(value, "a date").strip()
+    try:
+        return dt.datetime.strptime(text[:10], "%d.%m.%Y").date()  # noqa: DTZ007 - a calendar date
+    except ValueError:
+        raise ValueError(f"expected a date as dd.mm.yyyy, got {value!r}") from None
+
+
+def _to_datetime(value: Any) -> dt.datetime:
+    text = _text(value, "a date and time").strip()
+    pattern = _DATETIME_FORMATS[0] if text.count(":") == 2 else _DATETIME_FORMATS[1]  # noqa: PLR2004
+    try:
+        return dt.datetime.strptime(text, pattern).replace(tzinfo=MSK)
+    except ValueError:
+        raise ValueError(f"expected dd.mm.yyyy hh:mm:ss, got {value!r}") from None
+
+
 def _as_extra(value: Any) -> str:
     if isinstance(value, str):
         return value
@@ -133,6 +157,9 @@ def _configure(converter: cattrs.Converter, scalar: Callable[[Any, str], Any]) -
     converter.register_structure_hook(Decimal, lambda v, _: _to_decimal(scalar(v, "a number")))
     converter.register_structure_hook(bool, lambda v, _: _to_bool(scalar(v, "a 0/1 flag")))
     converter.register_structure_hook(str, lambda v, _: _as_extra(scalar(v, "text")))
+    # datetime before date: singledispatch would otherwise hand datetime the date hook.
+    converter.register_structure_hook(dt.datetime, lambda v, _: _to_datetime(scalar(v, "a date")))
+    converter.register_structure_hook(dt.date, lambda v, _: _to_date(scalar(v, "a date")))
     converter.register_structure_hook(
         LenientIntEnum, lambda v, cls: cls(_to_int(scalar(v, "a code")))
     )

@@ -68,9 +68,16 @@ class ListOf:
 
 @attrs.frozen
 class Single:
-    """One record: one line (fmt=0/1), the root element (fmt=2), an object (fmt=3)."""
+    """One record: one line (fmt=0/1), the root element (fmt=2), an object (fmt=3).
+
+    Attributes:
+        row: The record type.
+        or_ok: A bare acknowledgement (as :class:`Ok`) is a valid answer too, read as an
+            empty record (for commands whose docs allow either).
+    """
 
     row: Row
+    or_ok: bool = False
 
 
 class Kind(enum.Enum):

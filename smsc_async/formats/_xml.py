@@ -69,6 +69,8 @@ def decode(root: Element, shape: Shape, params: Params) -> Any:
             raise fail("expected <result>OK</result>", FMT, root.text or "")
         return None
     if isinstance(shape, Single):
+        if shape.or_ok and len(root) == 0 and (root.text or "").strip() == "OK":
+            return {}
         return _record(root, shape.row)
     if isinstance(shape, ListOf):
         return [_record(child, shape.row) for child in root]

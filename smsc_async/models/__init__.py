@@ -1,6 +1,15 @@
 """The typed models every wire format decodes to: frozen attrs classes, one module per family."""
 
 from smsc_async.models._base import LenientIntEnum
+from smsc_async.models.op_templates import (
+    MessageKind,
+    Operator,
+    OperatorTemplate,
+    TemplateAdded,
+    TemplateAddStatus,
+    TemplateStatus,
+    TemplateTarget,
+)
 from smsc_async.models.senders import (
     OperatorStatus,
     OperatorStatuses,
@@ -11,19 +20,52 @@ from smsc_async.models.senders import (
     SenderStatus,
     UaRegistration,
 )
+from smsc_async.models.subclients import (
+    AccountType,
+    Currency,
+    HourRange,
+    Provisioned,
+    SubclientDayStats,
+    SubclientId,
+    SubclientSettings,
+    SubclientSpec,
+    SubclientStats,
+    Tariff,
+    TemplateSpec,
+    TimeZone,
+)
 from smsc_async.models.tariffs import OperatorTariff, Tariffs, TariffZone
 
 __all__ = [
+    "AccountType",
+    "Currency",
+    "HourRange",
     "LenientIntEnum",
+    "MessageKind",
+    "Operator",
     "OperatorStatus",
     "OperatorStatuses",
     "OperatorTariff",
+    "OperatorTemplate",
+    "Provisioned",
     "Registration",
     "Sender",
     "SenderDocument",
     "SenderId",
     "SenderStatus",
+    "SubclientDayStats",
+    "SubclientId",
+    "SubclientSettings",
+    "SubclientSpec",
+    "SubclientStats",
+    "Tariff",
     "TariffZone",
     "Tariffs",
+    "TemplateAddStatus",
+    "TemplateAdded",
+    "TemplateSpec",
+    "TemplateStatus",
+    "TemplateTarget",
+    "TimeZone",
     "UaRegistration",
 ]
