@@ -23,7 +23,12 @@ from smsc_async._transport import UNSET, Transport, Unset
 from smsc_async._types import Files, Format, Rule
 from smsc_async._validation import Checks, checking
 from smsc_async.events import Event
-from smsc_async.resources import SendersResource, TariffsResource
+from smsc_async.resources import (
+    OpTemplatesResource,
+    SendersResource,
+    SubclientsResource,
+    TariffsResource,
+)
 
 if TYPE_CHECKING:
     import httpx
@@ -161,8 +166,10 @@ class SmscClient:
             http_client=http_client,
             transport=transport,
         )
+        self._on_event = on_event
         self._path = CommandPath(self._config, self._transport, on_event)
         self._options = CallOptions(deadline=deadline, timeout=request_timeout)
+        self._owns_transport = True
 
     @property
     def config(self) -> ClientConfig:
@@ -192,10 +199,44 @@ class SmscClient:
         if not isinstance(timeout, Unset):
             changes["timeout"] = timeout
         view = object.__new__(SmscClient)
-        view._config = self._config
-        view._transport = self._transport
-        view._path = self._path
+        view.__dict__.update(self.__dict__)
+        for cached in ("tariffs", "senders", "subclients", "op_templates"):
+            view.__dict__.pop(cached, None)  # resources bound to the original's _call
         view._options = attrs.evolve(self._options, **changes)
+        return view
+
+    def with_credentials(
+        self,
+        *,
+        login: str | None = None,
+        password: str | None = None,
+        apikey: str | None = None,
+    ) -> SmscClient:
+        """A view of this client acting as another account, e.g. a subclient you created.
+
+        It shares the connection pool and every other setting; its calls count under the
+        other account's own limits (SMSC keeps them per login)::
+
+            sub = smsc.with_credentials(login="shop1", password="...")
+            await sub.op_templates.add("shop1", "Your code: %CODE%", [...])
+
+        Closing the view stops only its own background requests; the pool stays open
+        until this client is closed.
+
+        Raises:
+            ValidationError: Missing or conflicting credentials.
+        """
+        with checking("SmscClient.with_credentials") as check:
+            _check_credentials(check, login, password, apikey)
+        view = object.__new__(SmscClient)
+        view.__dict__.update(self.__dict__)
+        for cached in ("tariffs", "senders", "subclients", "op_templates"):
+            view.__dict__.pop(cached, None)
+        view._config = attrs.evolve(
+            self._config, credentials=Credentials(login=login, password=password, apikey=apikey)
+        )
+        view._path = CommandPath(view._config, self._transport, self._on_event)
+        view._owns_transport = False
         return view
 
     @functools.cached_property
@@ -207,6 +248,19 @@ class SmscClient:
     def senders(self) -> SendersResource:
         """The sender-names family: ``smsc.senders.list()``, ``.add()``, ..."""
         return SendersResource(self._call)
+
+    @functools.cached_property
+    def subclients(self) -> SubclientsResource:
+        """The subclients family: ``smsc.subclients.create()``, ``.provision()``, ..."""
+        return SubclientsResource(self._call, self.senders, self._templates_as)
+
+    @functools.cached_property
+    def op_templates(self) -> OpTemplatesResource:
+        """The operator-templates family: ``smsc.op_templates.add()``, ``.get()``."""
+        return OpTemplatesResource(self._call)
+
+    def _templates_as(self, login: str, password: str) -> OpTemplatesResource:
+        return self.with_credentials(login=login, password=password).op_templates
 
     async def _call(
         self, command: Command[T], params: Mapping[str, str], *, files: Files | None = None
@@ -221,7 +275,8 @@ class SmscClient:
         are stopped.
         """
         await self._path.aclose()
-        await self._transport.aclose()
+        if self._owns_transport:
+            await self._transport.aclose()
 
     async def __aenter__(self) -> SmscClient:  # noqa: PYI034 - not meant to be subclassed
         return self

@@ -13,7 +13,8 @@ Everything the SDK raises on purpose derives from :class:`SmscError`::
     │   │   └── InsufficientFundsError  3 on send.php: not enough money
     │   ├── IpBlockedError          4  the IP address is temporarily blocked
     │   ├── OperationFailedError    5  saving or deleting failed
-    │   │   └── InvalidDateError        5 on send.php: bad ``time``
+    │   │   ├── InvalidDateError        5 on send.php: bad ``time``
+    │   │   └── LoginTakenError         5 on users.php: the subclient login is taken
     │   ├── MessageDeniedError      6  message denied (text or sender name)
     │   ├── InvalidNumberError      7  invalid phone number format
     │   ├── UndeliverableError      8  cannot deliver to that number
@@ -45,6 +46,7 @@ __all__ = [
     "InvalidNumberError",
     "IpBlockedError",
     "LoginPausedError",
+    "LoginTakenError",
     "MaybeAppliedError",
     "MessageDeniedError",
     "NotFoundError",
@@ -188,6 +190,14 @@ class InvalidDateError(OperationFailedError):
     """Error 5 from ``send.php``: the ``time`` parameter is not a valid date."""
 
 
+class LoginTakenError(OperationFailedError):
+    """Error 5 from ``users.php``: the subclient could not be saved because its login is taken.
+
+    Assumption: the docs list no errors for ``users.php``; a creation (or a rename with
+    ``new_login``) whose parameters pass the checks fails to save when the login exists.
+    """
+
+
 class MessageDeniedError(ApiError):
     """Error 6: the message is denied (by its text or sender name)."""
 
@@ -312,6 +322,7 @@ _BY_CODE: dict[int, type[ApiError]] = {
 _BY_SCRIPT_CODE: dict[tuple[str, int], type[ApiError]] = {
     ("send.php", 3): InsufficientFundsError,
     ("send.php", 5): InvalidDateError,
+    ("users.php", 5): LoginTakenError,
 }
 
 

@@ -36,6 +36,8 @@ __all__ = [
     "LIST_MAX_CNT",
     "SEND_CODE",
     "SendersResource",
+    "check_sender_name",
+    "check_user",
 ]
 
 LIST_MAX_CNT = 15000
@@ -107,7 +109,8 @@ CHECK_CODE: Command[None] = Command(
 )
 
 
-def _check_name(check: Checks, field: str, sender: str | None, *, mail: bool = False) -> None:
+def check_sender_name(check: Checks, field: str, sender: str | None, *, mail: bool = False) -> None:
+    """A sender name: up to 11 characters, or 15 digits; an e-mail address with ``mail``."""
     if sender is None:
         return
     if not isinstance(sender, str) or not sender.strip():
@@ -132,7 +135,8 @@ def _check_digital(check: Checks, field: str, sender: str) -> None:
         )
 
 
-def _check_user(check: Checks, user: str | None) -> None:
+def check_user(check: Checks, user: str | None) -> None:
+    """``user=``, a subclient's login, when given."""
     if user is not None and (not isinstance(user, str) or not user.strip()):
         check.fail("user", "must be a subclient login (a non-empty string)")
 
@@ -239,7 +243,7 @@ class SendersResource(Resource):
             date = smsc_date(check, "from_date", from_date)
             _check_id(check, "prev_id", prev_id)
             check.int_range("cnt", cnt, 1, LIST_MAX_CNT)
-            _check_user(check, user)
+            check_user(check, user)
         params = form(
             all=all, operators=operators, from_date=date, prev_id=prev_id, cnt=cnt, user=user
         )
@@ -272,7 +276,7 @@ class SendersResource(Resource):
         """
         with checking(LIST.name) as check:
             check.int_range("page_size", page_size, 1, LIST_MAX_CNT)
-            _check_user(check, user)
+            check_user(check, user)
         params = form(all=all, operators=operators, cnt=page_size, user=user)
         return self._pages(params, page_size)
 
@@ -328,10 +332,10 @@ class SendersResource(Resource):
             ValidationError: A bad argument; nothing was sent.
         """
         with checking(ADD.name) as check:
-            _check_name(check, "sender", sender, mail=mail)
+            check_sender_name(check, "sender", sender, mail=mail)
             if name is not None and not mail:
                 check.fail("name", "names the owner of an e-mail sender: needs mail=True")
-            _check_user(check, user)
+            check_user(check, user)
             params = form(
                 sender=sender, cmt=cmt, mail=mail, name=name, doc_info=doc_info, user=user
             )
@@ -370,9 +374,9 @@ class SendersResource(Resource):
         """
         with checking(CHANGE.name) as check:
             check.exactly_one(sender=sender, id=id)
-            _check_name(check, "sender", sender)
+            check_sender_name(check, "sender", sender)
             _check_id(check, "id", id)
-            _check_user(check, user)
+            check_user(check, user)
             params = form(sender=sender, id=id, cmt=cmt, doc_info=doc_info, user=user)
             params.update(_registration(check, register, ua_reg))
             files = _document(check, document, doc_info)
@@ -393,9 +397,9 @@ class SendersResource(Resource):
         """
         with checking(DELETE.name) as check:
             check.exactly_one(sender=sender, id=id)
-            _check_name(check, "sender", sender)
+            check_sender_name(check, "sender", sender)
             _check_id(check, "id", id)
-            _check_user(check, user)
+            check_user(check, user)
         await self._call(DELETE, form(sender=sender, id=id, user=user))
 
     async def send_code(
@@ -420,7 +424,7 @@ class SendersResource(Resource):
         """
         with checking(SEND_CODE.name) as check:
             _check_digital(check, "sender", sender)
-            _check_user(check, user)
+            check_user(check, user)
         await self._call(SEND_CODE, form(sender=sender, site=site, site_name=site_name, user=user))
 
     async def check_code(self, sender: str, code: str | int, *, user: str | None = None) -> None:
@@ -434,5 +438,5 @@ class SendersResource(Resource):
             _check_digital(check, "sender", sender)
             if isinstance(code, bool) or not _DIGITS.fullmatch(str(code)):
                 check.fail("code", "must be the digits of the confirmation code")
-            _check_user(check, user)
+            check_user(check, user)
         await self._call(CHECK_CODE, form(sender=sender, code=str(code), user=user))

@@ -1,0 +1,387 @@
+"""The subclients family: ``users.php`` (seed 000, spec §A.1), and bulk provisioning."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+
+from smsc_async._commands import Command, RetryClass
+from smsc_async._types import Rule, Scope
+from smsc_async._validation import (
+    Checks,
+    checking,
+    money,
+    smsc_date,
+)
+from smsc_async.bulk import DEFAULT_CONCURRENCY, BulkJob, Progress
+from smsc_async.errors import ValidationError
+from smsc_async.formats import Column, ListOf, Ok, Row, Single
+from smsc_async.models.subclients import (
+    Provisioned,
+    SubclientDayStats,
+    SubclientId,
+    SubclientSettings,
+    SubclientSpec,
+    SubclientStats,
+)
+from smsc_async.resources._base import Call, Resource, form
+from smsc_async.resources._subclient_settings import check_login, check_password, settings_params
+from smsc_async.resources.op_templates import OpTemplatesResource, check_template
+from smsc_async.resources.senders import SendersResource, check_sender_name
+
+__all__ = [
+    "CREATE",
+    "DETAILED_STATS",
+    "PAY",
+    "STATS",
+    "UPDATE",
+    "SubclientsResource",
+]
+
+# "not more than three requests within a minute to add a subclient or change the same
+# subclient" (spec §A.1): one window per subclient login, shared by creations and changes.
+# Assumption: a payment changes the subclient too, so it counts in the same window; that
+# costs nothing when provisioning (one creation and one payment per subclient).
+_PER_SUBCLIENT = Rule(3, scope=Scope.PARAM, param="user", group="users.add/chg")
+# Statistics limits are not documented; like spec §B for unknown limits, 3 identical a minute.
+_STATS_RULES = (Rule(3),)
+
+# Assumption (spec §A.1): creation answers the new id (``ID = <id>`` / ``<id>`` /
+# ``<id>..</id>`` / ``{"id": ..}``) or a bare OK; both are read.
+CREATE: Command[SubclientId] = Command(
+    "users.add",
+    "users.php",
+    "add",
+    Single(Row((Column("id"),)), or_ok=True),
+    SubclientId,
+    RetryClass.WRITE,
+    rules=(_PER_SUBCLIENT,),
+)
+UPDATE: Command[None] = Command(
+    "users.chg", "users.php", "chg", Ok(), None, RetryClass.WRITE, rules=(_PER_SUBCLIENT,)
+)
+PAY: Command[None] = Command(
+    "users.pay", "users.php", "pay", Ok(), None, RetryClass.WRITE, rules=(_PER_SUBCLIENT,)
+)
+# Assumption: the statistics rows are not documented; fields as on the statistics page, in
+# this order for fmt=1 (UNVERIFIED), anything else kept in ``extra``.
+STATS: Command[list[SubclientStats]] = Command(
+    "users.get_stat",
+    "users.php",
+    "get_stat",
+    ListOf(
+        Row(
+            tuple(
+                Column(name)
+                for name in (
+                    "login",
+                    "user_id",
+                    "messages",
+                    "credit",
+                    "debit",
+                    "balance",
+                    "currency",
+                )
+            )
+        )
+    ),
+    list[SubclientStats],
+    RetryClass.SAFE_READ,
+    rules=_STATS_RULES,
+)
+DETAILED_STATS: Command[list[SubclientDayStats]] = Command(
+    "users.get_stat_all",
+    "users.php",
+    "get_stat_all",
+    ListOf(
+        Row(
+            tuple(
+                Column(name)
+                for name in ("login", "user_id", "date", "messages", "credit", "debit", "currency")
+            )
+        )
+    ),
+    list[SubclientDayStats],
+    RetryClass.SAFE_READ,
+    rules=_STATS_RULES,
+)
+
+
+def _period(
+    check: Checks, start: dt.date | str, end: dt.date | str | None
+) -> dict[str, str | None]:
+    if start is None:
+        check.fail("start", "is required (a date or 'dd.mm.yyyy')")
+    first, last = smsc_date(check, "start", start), smsc_date(check, "end", end)
+    if first and last and _day(last) < _day(first):
+        check.fail("end", f"is before start ({last} < {first})")
+    return {"start": first, "end": last}
+
+
+def _day(text: str) -> dt.date:
+    return dt.datetime.strptime(text, "%d.%m.%Y").date()  # noqa: DTZ007 - a calendar date
+
+
+def create_params(
+    check: Checks, user: str, password: str, settings: SubclientSettings | None
+) -> dict[str, str]:
+    """Check a subclient to create; its parameters."""
+    check_login(check, "user", user)
+    check_password(check, "password", password)
+    return {**form(user=user, password=password), **settings_params(check, settings)}
+
+
+class SubclientsResource(Resource):
+    """``smsc.subclients``: a reseller's subclients (``users.php``).
+
+    SMSC accepts at most 3 creations or changes a minute for one subclient; calls are paced
+    so, per subclient, while different subclients go ahead concurrently.
+    """
+
+    def __init__(
+        self,
+        call: Call,
+        senders: SendersResource,
+        templates_as: Callable[[str, str], OpTemplatesResource],
+    ) -> None:
+        super().__init__(call)
+        self._senders = senders
+        self._templates_as = templates_as
+
+    async def create(
+        self, user: str, password: str, settings: SubclientSettings | None = None
+    ) -> int | None:
+        """Create a subclient.
+
+        Args:
+            user: Its login.
+            password: Its password: 8 characters or more, and 3 of: letters, digits, upper
+                and lower case, symbols.
+            settings: Its settings (``None``: the server's defaults).
+
+        Returns:
+            Its id, when the server answers with one (else ``None``).
+
+        Raises:
+            ValidationError: A bad argument, every bad field named; nothing was sent.
+            LoginTakenError: The login exists already.
+        """
+        with checking(CREATE.name) as check:
+            params = create_params(check, user, password, settings)
+        return (await self._call(CREATE, params)).id
+
+    async def update(
+        self,
+        user: str,
+        settings: SubclientSettings | None = None,
+        *,
+        password: str | None = None,
+        current_password: str | None = None,
+        new_login: str | None = None,
+    ) -> None:
+        """Change a subclient's settings, password or login.
+
+        Args:
+            user: Its login.
+            settings: The settings to change (fields left ``None`` stay as they are).
+            password: A new password (same policy as :meth:`create`).
+            current_password: Its current password (``pswc``), if the server asks for it.
+            new_login: A new login.
+
+        Raises:
+            ValidationError: A bad argument, or nothing to change; nothing was sent.
+            NotFoundError: No such subclient.
+            LoginTakenError: ``new_login`` exists already.
+        """
+        with checking(UPDATE.name) as check:
+            check_login(check, "user", user)
+            params = form(user=user)
+            if password is not None:
+                check_password(check, "password", password)
+            if current_password is not None and not isinstance(current_password, str):
+                check.fail("current_password", "must be a string")
+            if new_login is not None:
+                check_login(check, "new_login", new_login)
+            params.update(form(password=password, pswc=current_password, new_login=new_login))
+            params.update(settings_params(check, settings))
+            if len(params) == 1 and not check.errors:
+                check.fail("settings", "nothing to change: give settings, password or new_login")
+        await self._call(UPDATE, params)
+
+    async def pay(
+        self, user: str, amount: Decimal | int | str, *, electronic_balance: bool = False
+    ) -> None:
+        """Transfer money from the main account to a subclient (``sum``).
+
+        Args:
+            user: Its login.
+            amount: The sum, in the main account's currency, at most two decimals.
+                Assumption: a negative sum takes money back (the docs say "change in the
+                balance"); the server decides whether it allows that.
+            electronic_balance: Use the electronic balance (``balance2``).
+
+        Raises:
+            ValidationError: A bad argument (zero, more than two decimals, not a number).
+            NotFoundError: No such subclient.
+        """
+        with checking(PAY.name) as check:
+            check_login(check, "user", user)
+            rendered = money(check, "amount", amount, zero=False, negative=True)
+        await self._call(PAY, form(user=user, sum=rendered, balance2=electronic_balance))
+
+    async def stats(
+        self,
+        start: dt.date | str,
+        end: dt.date | str | None = None,
+        *,
+        user: str | None = None,
+        user_id: int | None = None,
+        hide_deleted: bool = False,
+        main_currency: bool = False,
+        electronic_balance: bool = False,
+    ) -> list[SubclientStats]:
+        """Statistics over a period, of one subclient or of all with a balance of their own.
+
+        Give ``user`` or ``user_id`` for one subclient; neither for every subclient with an
+        independent balance (``reseller=1``).
+
+        Args:
+            start: First day (a date or ``"dd.mm.yyyy"``).
+            end: Last day (``None``: up to now).
+            user: One subclient, by login.
+            user_id: One subclient, by id.
+            hide_deleted: Leave deleted subclients out.
+            main_currency: Sums in the main account's currency (``mycur``).
+            electronic_balance: Statistics of the electronic balance (``balance2``).
+
+        Raises:
+            ValidationError: A bad date (e.g. ``31.02.2024``), ``end`` before ``start``, or
+                both ``user`` and ``user_id``.
+        """
+        with checking(STATS.name) as check:
+            period = _period(check, start, end)
+            if user is not None and user_id is not None:
+                check.fail("user/user_id", "give user or user_id, not both")
+            if user is not None:
+                check_login(check, "user", user)
+            check.int_range("user_id", user_id, 1, 2**63 - 1)
+        params = form(
+            **period,
+            user=user,
+            user_id=user_id,
+            reseller=user is None and user_id is None,
+            hide_deleted=hide_deleted,
+            mycur=main_currency,
+            balance2=electronic_balance,
+        )
+        return await self._call(STATS, params)
+
+    async def detailed_stats(
+        self,
+        start: dt.date | str,
+        end: dt.date | str | None = None,
+        *,
+        hide_deleted: bool = False,
+        main_currency: bool = False,
+        electronic_balance: bool = False,
+    ) -> list[SubclientDayStats]:
+        """Detailed statistics, by day, of every subclient with a balance of its own.
+
+        Raises:
+            ValidationError: A bad date, or ``end`` before ``start``.
+        """
+        with checking(DETAILED_STATS.name) as check:
+            period = _period(check, start, end)
+        params = form(
+            **period,
+            reseller=True,
+            hide_deleted=hide_deleted,
+            mycur=main_currency,
+            balance2=electronic_balance,
+        )
+        return await self._call(DETAILED_STATS, params)
+
+    def provision(
+        self,
+        specs: Iterable[SubclientSpec],
+        *,
+        on_progress: Callable[[Progress[SubclientSpec, Provisioned]], object] | None = None,
+        concurrency: int = DEFAULT_CONCURRENCY,
+    ) -> BulkJob[SubclientSpec, Provisioned]:
+        """Provision many subclients concurrently: create, pay, sender names, templates.
+
+        Every spec is checked first: a bad one fails with its :class:`ValidationError` and
+        sends nothing; the rest go ahead. Each item's steps run in order, items run
+        concurrently under the limiter (the 5 sender-name creations a minute usually set
+        the pace). One item failing never stops the others; a login that exists already
+        fails its item with :class:`LoginTakenError`, and nothing is retried blindly.
+        Templates are registered with the subclient's own credentials.
+
+        Args:
+            specs: The subclients.
+            on_progress: Called as each item finishes, in order, up to the total.
+            concurrency: Items worked on at once.
+
+        Returns:
+            The running job: ``report = await job``; ``job.cancel()`` stops it and the
+            report then says which items were done, failed, or not done (and how far).
+        """
+        items = list(specs)
+        refused: dict[int, BaseException] = {}
+        seen: set[str] = set()
+        for index, spec in enumerate(items):
+            if (problem := _refusal(spec, seen)) is not None:
+                refused[index] = problem
+        return BulkJob(
+            items,
+            self._provision_one,
+            on_progress=on_progress,
+            concurrency=concurrency,
+            refused=refused,
+        )
+
+    async def _provision_one(self, spec: SubclientSpec, steps: list[str]) -> Provisioned:
+        new_id = await self.create(spec.user, spec.password, spec.settings)
+        steps.append("create")
+        if spec.payment is not None:
+            await self.pay(spec.user, spec.payment)
+            steps.append("pay")
+        sender_ids: dict[str, int] = {}
+        for name in spec.senders:
+            sender_ids[name] = await self._senders.add(name, user=spec.user)
+            steps.append(f"sender {name}")
+        answers = []
+        if spec.templates:
+            templates = self._templates_as(spec.user, spec.password)
+            for template in spec.templates:
+                rows = await templates.add(template.sender, template.msg, template.targets)
+                answers.append(tuple(rows))
+                steps.append(f"template {template.sender}")
+        return Provisioned(spec.user, new_id, sender_ids, tuple(answers))
+
+
+def _refusal(spec: object, seen: set[str]) -> ValidationError | None:
+    try:
+        _check_spec(spec, seen)
+    except ValidationError as exc:
+        return exc
+    return None
+
+
+def _check_spec(spec: object, seen: set[str]) -> None:
+    """Every check a spec's requests would make, before any is sent."""
+    with checking("users.provision") as check:
+        if not isinstance(spec, SubclientSpec):
+            check.fail("spec", f"must be a SubclientSpec, got {type(spec).__name__}")
+            return
+        create_params(check, spec.user, spec.password, spec.settings)
+        if spec.user in seen:
+            check.fail("user", f"{spec.user!r} appears twice in this job")
+        seen.add(spec.user)
+        if spec.payment is not None:
+            money(check, "payment", spec.payment, zero=False)
+        for name in spec.senders:
+            check_sender_name(check, "senders", name)
+        for template in spec.templates:
+            check_template(check, template.sender, template.msg, template.targets)
