@@ -8,6 +8,7 @@ from urllib.parse import parse_qsl
 import httpx
 
 from smsc_async import Format, Rule, SmscClient
+from smsc_async.resources import op_templates, subclients
 from smsc_async.resources.senders import ADD, CHANGE, CHECK_CODE, DELETE, LIST, SEND_CODE
 from smsc_async.resources.tariffs import GET_PRICE
 from smsc_async.testing import Emulator
@@ -50,7 +51,23 @@ def reply(text: str, charset: str = "utf-8") -> httpx.Response:
 # Every command the SDK declares, with no client-side rules: for tests of the emulator's own
 # refereeing, which need a client that does not keep to the rules.
 NO_RULES: dict[str, tuple[Rule, ...]] = {
-    command.name: () for command in (GET_PRICE, LIST, ADD, CHANGE, DELETE, SEND_CODE, CHECK_CODE)
+    command.name: ()
+    for command in (
+        GET_PRICE,
+        LIST,
+        ADD,
+        CHANGE,
+        DELETE,
+        SEND_CODE,
+        CHECK_CODE,
+        subclients.CREATE,
+        subclients.UPDATE,
+        subclients.PAY,
+        subclients.STATS,
+        subclients.DETAILED_STATS,
+        op_templates.ADD,
+        op_templates.GET,
+    )
 }
 
 
