@@ -13,8 +13,12 @@ The emulator needs the ``emulator`` extra (``pip install 'smsc_async[emulator]'`
 from smsc_async.testing._render import (
     render_error,
     render_ok,
+    render_op_templates,
     render_sender_id,
     render_senders,
+    render_subclient_day_stats,
+    render_subclient_id,
+    render_subclient_stats,
     render_tariffs,
 )
 
@@ -57,8 +61,12 @@ __all__ = [
     "Window",
     "render_error",
     "render_ok",
+    "render_op_templates",
     "render_sender_id",
     "render_senders",
+    "render_subclient_day_stats",
+    "render_subclient_id",
+    "render_subclient_stats",
     "render_tariffs",
     "serve",
     "serving",

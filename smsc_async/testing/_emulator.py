@@ -10,30 +10,31 @@ tests (looptime) run hours of rules in milliseconds.
 from __future__ import annotations
 
 import asyncio
-import codecs
 import datetime as dt
-import hashlib
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import urlsplit
 
 import attrs
 from starlette.applications import Starlette
-from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
-from smsc_async import Format, SmscClient, Tariffs
+from smsc_async import AccountType, Format, SmscClient, Tariffs
 from smsc_async.testing._calls import Call, Handler, Refusal, Render, Upload
 from smsc_async.testing._delivery import Outcome, respond
 from smsc_async.testing._faults import FaultKind, Faults
+from smsc_async.testing._op_templates import OpTemplatesFamily
 from smsc_async.testing._render import render_error
+from smsc_async.testing._requests import Account, authenticate, charset_of, format_of, read
 from smsc_async.testing._rules import Ban, RuleBook, ServerRule, Violation
 from smsc_async.testing._senders import SendersFamily
 from smsc_async.testing._tariffs import DEFAULT_TARIFFS, TariffsFamily
 from smsc_async.testing._transport import EmulatorTransport
+from smsc_async.testing._users import UsersFamily
 
 __all__ = ["DEFAULT_APIKEY", "DEFAULT_LOGIN", "DEFAULT_PASSWORD", "Account", "Emulator", "Exchange"]
 
@@ -41,23 +42,15 @@ DEFAULT_LOGIN = "demo"
 DEFAULT_PASSWORD = "demo-password"  # noqa: S105 - the emulator's own test account
 DEFAULT_APIKEY = "demo-apikey"
 MSK = dt.timezone(dt.timedelta(hours=3), "MSK")  # Moscow has had no DST since 2014
-_SERVER_CHARSET = "windows-1251"  # SMSC's default when a request names none
-_SECRET_PARAMS = frozenset({"psw", "apikey", "password"})
+# Never recorded in the traffic log; the handlers see all but the credentials.
+_SECRET_PARAMS = frozenset({"psw", "apikey", "password", "pswc"})
+_CREDENTIALS = frozenset({"login", "psw", "apikey"})
 _CONTENT_TYPES = {
     Format.LINES: "text/plain",
     Format.CSV: "text/plain",
     Format.XML: "text/xml",
     Format.JSON: "application/json",
 }
-
-
-@attrs.frozen
-class Account:
-    """An SMSC account of the emulator."""
-
-    login: str
-    password: str = attrs.field(repr=False)
-    apikey: str | None = attrs.field(default=None, repr=False)
 
 
 @attrs.define
@@ -70,7 +63,8 @@ class Exchange:
         ip: The client's address.
         login: The account: the one authenticated, else the ``login`` given.
         command: ``<script>.<flag>``, e.g. ``"senders.add"``.
-        params: The parameters, without ``psw``/``apikey``.
+        params: The parameters, without the secrets (``psw``, ``apikey``, ``password``,
+            ``pswc``).
         error_code: The SMSC error answered, or ``None`` for success.
         http_status: The HTTP status answered.
     """
@@ -91,7 +85,10 @@ class Emulator:
     It is an ASGI app: use it in process through :meth:`client` (``httpx.ASGITransport``),
     in tests through the ``smsc_emulator`` pytest fixture, or over HTTP with
     ``smsc-async emulator`` (uvicorn). It has one account to begin with
-    (:data:`DEFAULT_LOGIN` / :data:`DEFAULT_PASSWORD`, or :data:`DEFAULT_APIKEY`).
+    (:data:`DEFAULT_LOGIN` / :data:`DEFAULT_PASSWORD`, or :data:`DEFAULT_APIKEY`); the
+    subclients it creates (``users.php``, :meth:`add_subclient`) are accounts too. The
+    families' state is open to tests: :attr:`tariffs`, :attr:`senders`, :attr:`users`,
+    :attr:`op_templates`.
 
     Args:
         minute: Seconds per emulated minute: every rule window and ban scales with it.
@@ -119,11 +116,15 @@ class Emulator:
         self.rulebook = RuleBook(minute=minute) if rules is None else RuleBook(minute, rules)
         self.tariffs = TariffsFamily(tariffs)
         self.senders = SendersFamily(approve=approve_senders, minute=minute, seed=seed)
+        self.op_templates = OpTemplatesFamily(self.senders)
         self.traffic: list[Exchange] = []
         self.accounts: dict[str, Account] = {}
+        self.users = UsersFamily(self.accounts, self.senders, self.op_templates)
         self._handlers: dict[tuple[str, str], Handler] = {
             **self.tariffs.handlers(),
             **self.senders.handlers(),
+            **self.users.handlers(),
+            **self.op_templates.handlers(),
         }
         self._scripts = {script for script, _ in self._handlers}
         self._tasks: set[asyncio.Task[Outcome]] = set()
@@ -151,6 +152,29 @@ class Emulator:
         account = Account(login, password, apikey)
         self.accounts[login] = account
         return account
+
+    def add_subclient(
+        self,
+        login: str,
+        password: str,
+        *,
+        parent: str = DEFAULT_LOGIN,
+        type: AccountType = AccountType.INDEPENDENT,  # noqa: A002 - SMSC's own name
+        balance: Decimal = Decimal(0),
+    ) -> int:
+        """Create a subclient of ``parent`` as ``users.php?add=1`` would, without any checks.
+
+        It signs in with ``login`` and ``password`` like any account. ``balance`` is set
+        without a payment (statistics show no credit for it).
+
+        Returns:
+            Its id (``user_id``).
+
+        Raises:
+            ValueError: ``login`` is taken already.
+        """
+        entry = self.users.create(login, password, parent=parent, type=type, balance=balance)
+        return entry.id
 
     @property
     def violations(self) -> list[Violation]:
@@ -214,7 +238,7 @@ class Emulator:
             return Response(
                 "<html><body><h1>404 Not Found</h1></body></html>", 404, media_type="text/html"
             )
-        params, files = await _read(request)
+        params, files = await read(request)
         ip = request.client.host if request.client else "unknown"
         task = asyncio.get_running_loop().create_task(self._process(script, params, files, ip))
         self._tasks.add(task)
@@ -234,8 +258,8 @@ class Emulator:
             None,
         )
         name = f"{script.removesuffix('.php')}.{command or '?'}"
-        fmt = _format(params)
-        charset = _charset(params)
+        fmt = format_of(params)
+        charset = charset_of(params)
         login = params.get("login") or ""
         exchange = Exchange(
             now, ip, login, name, {k: v for k, v in params.items() if k not in _SECRET_PARAMS}
@@ -280,7 +304,7 @@ class Emulator:
         if self.rulebook.banned(ip, now):
             await asyncio.sleep(self.faults.delay())
             return _nothing, Refusal(4, "ip is blocked")
-        account = self._authenticate(params)
+        account = authenticate(self.accounts, params)
         if account is None:
             self.rulebook.auth_failed(ip, now)
             await asyncio.sleep(self.faults.delay())
@@ -296,20 +320,21 @@ class Emulator:
                 result = _nothing, Refusal(1, "no command given")
             elif plan := self.faults.take(name, frozenset({FaultKind.ERROR})):
                 result = _nothing, Refusal(plan.code, plan.message)
-            elif rule := self.rulebook.admit(login, script, command, _public(params), now):
+            elif rule := self.rulebook.admit(login, script, command, _handed(params), now):
                 self.rulebook.record(Violation(now, login, name, rule.describe(), ip))
                 result = _nothing, Refusal(9, "duplicate request, wait a minute")
             else:
                 call = Call(
                     script,
                     command,
-                    _public(params),
+                    _handed(params),
                     incoming.files,
                     login,
                     now,
                     self.wall_clock(now),
                 )
                 try:
+                    self._check_user(call)
                     result = self._handlers[script, command](call), None
                 except Refusal as refusal:
                     result = _nothing, refusal
@@ -318,17 +343,14 @@ class Emulator:
         finally:
             self.rulebook.leave(login)
 
-    def _authenticate(self, params: Mapping[str, str]) -> Account | None:
-        if apikey := params.get("apikey"):
-            return next((a for a in self.accounts.values() if a.apikey == apikey), None)
-        account = self.accounts.get(params.get("login", ""))
-        psw = params.get("psw", "")
-        if account is None or not psw:
-            return None
-        # Official libraries also send the lower-case MD5 of the password (spec §1.2,
-        # UNVERIFIED for today's server); the emulator accepts both.
-        md5 = hashlib.md5(account.password.encode(), usedforsecurity=False).hexdigest()
-        return account if psw in (account.password, md5) else None
+    def _check_user(self, call: Call) -> None:
+        """Refuse ``user=`` naming anyone but a subclient of the caller (error 3).
+
+        ``users.php`` checks its own ``user`` per command (``add`` names a new one).
+        """
+        user = call.params.get("user")
+        if call.script != "users.php" and user and not self.users.is_subclient(call.login, user):
+            raise Refusal(3, "subclient not found")
 
 
 @attrs.frozen
@@ -349,74 +371,6 @@ def _nothing(fmt: Format) -> str:
     return ""
 
 
-def _public(params: Mapping[str, str]) -> dict[str, str]:
-    return {k: v for k, v in params.items() if k not in _SECRET_PARAMS | {"login"}}
-
-
-def _format(params: Mapping[str, str]) -> Format:
-    try:
-        return Format(int(params.get("fmt", "0")))
-    except ValueError:
-        return Format.LINES
-
-
-# Python's codec names, spelled as SMSC spells them in its Content-Type header.
-_LABELS = {"cp1251": "windows-1251", "koi8-r": "koi8-r", "utf-8": "utf-8"}
-
-
-def _charset(params: Mapping[str, str]) -> str:
-    try:
-        name = codecs.lookup(params.get("charset") or _SERVER_CHARSET).name
-    except LookupError:
-        return _SERVER_CHARSET
-    return _LABELS.get(name, name)
-
-
-async def _read(request: Request) -> tuple[dict[str, str], dict[str, Upload]]:
-    """Parameters from the query string and the body (form or multipart), and uploads.
-
-    URL-encoded data is decoded in the charset the request names (SMSC's default,
-    windows-1251, when it names none), as the server does.
-    """
-    raw_query = request.url.query
-    content_type = request.headers.get("content-type", "")
-    files: dict[str, Upload] = {}
-    if content_type.startswith("multipart/form-data"):
-        # Read every part as latin-1 (lossless), then decode it in the charset the request
-        # names, like url-encoded data: Starlette alone would assume UTF-8.
-        headers = [(k, v) for k, v in request.scope["headers"] if k != b"content-type"]
-        headers.append((b"content-type", (content_type + "; charset=latin-1").encode()))
-        raw = Request({**request.scope, "headers": headers}, request.receive)
-        fields: list[tuple[str, str]] = []
-        uploads: list[tuple[str, str, bytes, str]] = []
-        async with raw.form() as form:
-            for key, value in form.multi_items():
-                if isinstance(value, UploadFile):
-                    data = await value.read()
-                    kind = value.content_type or "application/octet-stream"
-                    uploads.append((key, value.filename or key, data, kind))
-                else:
-                    fields.append((key, value))
-        charset = _charset(_parse(raw_query) | dict(fields))
-
-        def text(value: str) -> str:
-            return value.encode("latin-1").decode(charset, errors="replace")
-
-        params = _parse(raw_query)
-        params.update((text(k), text(v)) for k, v in fields)
-        for key, filename, data, kind in uploads:
-            files[text(key)] = Upload(text(filename), data, kind)
-        return params, files
-    raw_body = (await request.body()).decode("latin-1")
-    if content_type and not content_type.startswith("application/x-www-form-urlencoded"):
-        raw_body = ""
-    return _parse(raw_query, raw_body), files
-
-
-def _parse(*raw: str) -> dict[str, str]:
-    sniffed = dict(p for part in raw for p in parse_qsl(part, encoding="latin-1"))
-    charset = _charset(sniffed)
-    params: dict[str, str] = {}
-    for part in raw:
-        params.update(parse_qsl(part, keep_blank_values=True, encoding=charset, errors="replace"))
-    return params
+def _handed(params: Mapping[str, str]) -> dict[str, str]:
+    """The parameters a handler (and the rules) see: all but the credentials."""
+    return {k: v for k, v in params.items() if k not in _CREDENTIALS}

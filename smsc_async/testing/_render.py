@@ -7,6 +7,7 @@ against another. Each function returns text; the caller encodes it in the reply 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
@@ -15,14 +16,26 @@ from xml.sax.saxutils import escape, quoteattr
 
 import attrs
 
-from smsc_async import Format, Sender, Tariffs
+from smsc_async import (
+    Format,
+    OperatorTemplate,
+    Sender,
+    SubclientDayStats,
+    SubclientStats,
+    Tariffs,
+    TemplateAdded,
+)
 from smsc_async.models import OperatorStatuses
 
 __all__ = [
     "render_error",
     "render_ok",
+    "render_op_templates",
     "render_sender_id",
     "render_senders",
+    "render_subclient_day_stats",
+    "render_subclient_id",
+    "render_subclient_stats",
     "render_tariffs",
 ]
 
@@ -181,3 +194,91 @@ def render_sender_id(fmt: Format, id: int) -> str:  # noqa: A002
     if fmt is Format.XML:
         return f"<sender>\n<id>{id}</id>\n</sender>"
     return _json({"sender": id})
+
+
+# -- users.php and op_templates.php: no documented layout (spec §A.1, §A.2) -----------------
+# Assumption: their rows follow the sender-list pattern: ``key = value`` lines (fmt=0),
+# comma-separated cells in the same order (fmt=1), a root element with one element per row
+# whose children are the fields (fmt=2), an array of objects (fmt=3).
+
+Fields = Sequence[tuple[str, Any]]
+
+
+def _money(value: Decimal | None) -> str | None:
+    # Sums as the statistics page shows them: two decimals.
+    return None if value is None else format(value.quantize(Decimal("0.01")), "f")
+
+
+def _rows(fmt: Format, root: str, element: str, rows: Sequence[Fields]) -> str:
+    """Rows of fields in one of the four layouts; a field's value is text, a number or None."""
+    if fmt is Format.LINES:
+        return _lines(rows)
+    if fmt is Format.CSV:
+        return _csv(rows)
+    if fmt is Format.XML:
+        parts = [f"<{root}>"]
+        for row in rows:
+            parts.append(f"<{element}>")
+            parts += [f"<{k}>{escape(_value(v))}</{k}>" for k, v in row]
+            parts.append(f"</{element}>")
+        parts.append(f"</{root}>")
+        return "\n".join(parts)
+    return _json([dict(row) for row in rows])
+
+
+def render_subclient_id(fmt: Format, id: int) -> str:  # noqa: A002
+    """The reply to ``users.php?add=1``: the new subclient's id."""
+    if fmt is Format.LINES:
+        return f"ID = {id}"
+    if fmt is Format.CSV:
+        return str(id)
+    if fmt is Format.XML:
+        return f"<result>\n<id>{id}</id>\n</result>"
+    return _json({"id": id})
+
+
+def render_subclient_stats(fmt: Format, rows: Sequence[SubclientStats]) -> str:
+    """The reply to ``users.php?get_stat=1``: one row per subclient (``<stats>``/``<user>``)."""
+    fields = [
+        [
+            ("login", r.login),
+            ("user_id", r.user_id),
+            ("messages", r.messages),
+            ("credit", _money(r.credit)),
+            ("debit", _money(r.debit)),
+            ("balance", _money(r.balance)),
+            ("currency", r.currency),
+        ]
+        for r in rows
+    ]
+    return _rows(fmt, "stats", "user", fields)
+
+
+def render_subclient_day_stats(fmt: Format, rows: Sequence[SubclientDayStats]) -> str:
+    """The reply to ``users.php?get_stat_all=1``: one row per subclient and day (``<day>``)."""
+    fields = [
+        [
+            ("login", r.login),
+            ("user_id", r.user_id),
+            ("date", _date(r.date)),
+            ("messages", r.messages),
+            ("credit", _money(r.credit)),
+            ("debit", _money(r.debit)),
+            ("currency", r.currency),
+        ]
+        for r in rows
+    ]
+    return _rows(fmt, "stats", "day", fields)
+
+
+def render_op_templates(fmt: Format, rows: Sequence[TemplateAdded | OperatorTemplate]) -> str:
+    """The reply to ``op_templates.php?add=1`` or ``?get=1``: a row per operator and kind.
+
+    A row without an id has an empty id (fmt=0/1/2) or ``null`` (fmt=3).
+    """
+    fields = [[("name", r.name), ("id", r.id), ("status", int(r.status))] for r in rows]
+    return _rows(fmt, "templates", "template", fields)
+
+
+def _date(day: dt.date) -> str:
+    return day.strftime("%d.%m.%Y")

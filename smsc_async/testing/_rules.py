@@ -37,7 +37,18 @@ class Window(enum.Enum):
 
 @attrs.frozen
 class ServerRule:
-    """More than ``limit`` matching requests within ``minutes`` earn error 9."""
+    """More than ``limit`` matching requests within ``minutes`` earn error 9.
+
+    Attributes:
+        script: E.g. ``"senders.php"``.
+        command: The command flag, e.g. ``"add"``.
+        limit: Requests accepted within the window.
+        minutes: The window's length, in emulated minutes.
+        window: Which requests count together.
+        param: The parameter of a :attr:`Window.PARAM` window.
+        also: Other commands of the same script counted in the same window (e.g. ``chg``
+            with ``add`` for ``users.php``).
+    """
 
     script: str
     command: str
@@ -45,15 +56,21 @@ class ServerRule:
     minutes: float = 1.0
     window: Window = Window.IDENTICAL
     param: str | None = None
+    also: tuple[str, ...] = ()
+
+    def covers(self, script: str, command: str) -> bool:
+        """Whether requests of ``command`` of ``script`` count in this rule's windows."""
+        return script == self.script and (command == self.command or command in self.also)
 
     def describe(self) -> str:
-        """E.g. ``'senders.add: 5 per command per 1 min'``."""
+        """E.g. ``'senders.add: 5 per command per 1 min'``, ``'users.add/chg: 3 per user ...'``."""
         what = {
             Window.IDENTICAL: "identical",
             Window.COMMAND: "per command",
             Window.PARAM: f"per {self.param}",
         }[self.window]
-        name = f"{self.script.removesuffix('.php')}.{self.command}"
+        commands = "/".join((self.command, *self.also))
+        name = f"{self.script.removesuffix('.php')}.{commands}"
         return f"{name}: {self.limit} {what} per {self.minutes:g} min"
 
 
@@ -62,6 +79,11 @@ DOCUMENTED_RULES: tuple[ServerRule, ...] = (
     ServerRule("get.php", "get_price", 3),
     ServerRule("senders.php", "get", 3),
     ServerRule("senders.php", "add", 5, window=Window.COMMAND),
+    # "not more than three requests within a minute to add a subclient or change the same
+    # subcl[ient]" (the sentence is cut off): read as 3 add/chg a minute per subclient.
+    ServerRule("users.php", "add", 3, window=Window.PARAM, param="user", also=("chg",)),
+    ServerRule("op_templates.php", "add", 10),
+    ServerRule("op_templates.php", "get", 10),
 )
 
 
@@ -179,7 +201,7 @@ class RuleBook:
         return None
 
     def _matching(self, script: str, command: str) -> Iterable[ServerRule]:
-        return (r for r in self.rules if r.script == script and r.command == command)
+        return (r for r in self.rules if r.covers(script, command))
 
     @staticmethod
     def _key(rule: ServerRule, login: str, params: Mapping[str, str]) -> tuple[object, ...]:

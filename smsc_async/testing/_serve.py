@@ -15,11 +15,11 @@ if TYPE_CHECKING:
 __all__ = ["RedactSecrets", "serve", "serving"]
 
 _STARTUP_POLLS = 500  # x 10 ms: give up on a server that has not started in 5 s
-_SECRET_IN_QUERY = re.compile(r"\b(psw|apikey|password)=[^&\s\"]*", re.IGNORECASE)
+_SECRET_IN_QUERY = re.compile(r"\b(psw|pswc|apikey|password)=[^&\s\"]*", re.IGNORECASE)
 
 
 class RedactSecrets(logging.Filter):
-    """Masks ``psw=``, ``apikey=`` and ``password=`` values in log records.
+    """Masks ``psw=``, ``pswc=``, ``apikey=`` and ``password=`` values in log records.
 
     Other SMSC clients send GET requests with credentials in the query string, and
     uvicorn's access log prints the request line: the emulator must not echo them.

@@ -350,6 +350,8 @@ async def test_iterate_pages_through_every_name_once_newest_first() -> None:
 async def test_a_subclients_names_are_kept_apart_from_the_accounts() -> None:
     """Names added with user= are listed only with that user=, and may repeat the account's."""
     emulator = Emulator(approve_senders=True)
+    emulator.add_subclient("sub1", "Sub1-password")
+    emulator.add_subclient("sub2", "Sub2-password")
     async with emulator.client() as smsc:
         own = await smsc.senders.add("shop")
         theirs = await smsc.senders.add("shop", user="sub1")
