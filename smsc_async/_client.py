@@ -170,6 +170,7 @@ class SmscClient:
         self._path = CommandPath(self._config, self._transport, on_event)
         self._options = CallOptions(deadline=deadline, timeout=request_timeout)
         self._owns_transport = True
+        self._owns_path = True
 
     @property
     def config(self) -> ClientConfig:
@@ -184,6 +185,8 @@ class SmscClient:
         It shares everything else (connections, limits, coalescing)::
 
             await smsc.with_options(deadline=5).tariffs.get()
+
+        Closing the view closes nothing: the connections belong to this client.
 
         Raises:
             ValidationError: A bad value.
@@ -203,6 +206,7 @@ class SmscClient:
         for cached in ("tariffs", "senders", "subclients", "op_templates"):
             view.__dict__.pop(cached, None)  # resources bound to the original's _call
         view._options = attrs.evolve(self._options, **changes)
+        view._owns_transport = view._owns_path = False  # closing a view closes nothing shared
         return view
 
     def with_credentials(
@@ -237,6 +241,7 @@ class SmscClient:
         )
         view._path = CommandPath(view._config, self._transport, self._on_event)
         view._owns_transport = False
+        view._owns_path = True
         return view
 
     @functools.cached_property
@@ -274,7 +279,8 @@ class SmscClient:
         Requests still running in the background because their callers gave up on them
         are stopped.
         """
-        await self._path.aclose()
+        if self._owns_path:
+            await self._path.aclose()
         if self._owns_transport:
             await self._transport.aclose()
 

@@ -155,5 +155,8 @@ def money(
     elif amount < 0 and not negative:
         check.fail(field, f"must not be negative, got {value}")
     else:
-        return format(amount, "f")
+        amount = abs(amount) if amount == 0 else amount  # "0", not "-0"
+        # "10.500" has two decimals' worth of value: send it as SMSC reads money, "10.50".
+        exponent = int(amount.as_tuple().exponent)
+        return format(amount.quantize(Decimal("0.01")) if exponent < -2 else amount, "f")  # noqa: PLR2004
     return None

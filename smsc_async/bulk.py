@@ -232,6 +232,12 @@ class BulkJob(Generic[S, R]):
             result: ItemResult[S, R]
             try:
                 value = await self._worker(item, steps)
+            except asyncio.CancelledError as exc:
+                if self._cancelled:  # cancel(), or our awaiter was cancelled: stop here
+                    raise
+                # A stray cancellation from inside the worker (a future someone else
+                # cancelled) is that item's failure; it must not stop the others.
+                result = ItemResult(index, item, ItemStatus.FAILED, error=exc, steps=tuple(steps))
             except Exception as exc:  # noqa: BLE001 - one item's failure is that item's result
                 result = ItemResult(index, item, ItemStatus.FAILED, error=exc, steps=tuple(steps))
             else:

@@ -94,8 +94,12 @@ _DATETIME_FORMATS = ("%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M")
 
 def _to_date(value: Any) -> dt.date:
     text = _text(value, "a date").strip()
+    if len(text) > 10 and text[10] != " ":  # noqa: PLR2004 - a time may follow, nothing else
+        raise ValueError(f"expected a date as dd.mm.yyyy, got {value!r}")
     try:
-        return dt.datetime.strptime(text[:10], "%d.%m.%Y").date()  # noqa: DTZ007 - a calendar date
+        if len(text) > 10:  # noqa: PLR2004
+            return _to_datetime(text).date()
+        return dt.datetime.strptime(text, "%d.%m.%Y").date()  # noqa: DTZ007 - a calendar date
     except ValueError:
         raise ValueError(f"expected a date as dd.mm.yyyy, got {value!r}") from None
 

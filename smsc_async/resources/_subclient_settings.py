@@ -101,7 +101,7 @@ def _setting(check: Checks, name: str, wire: str, value: Any) -> dict[str, str]:
         return {wire: "1" if value else "0"}
     if name in _ENUMS:
         kind = _ENUMS[name]
-        if not isinstance(value, bool):
+        if isinstance(value, int) and not isinstance(value, bool):  # not 3.0, not True
             try:
                 return {wire: str(int(kind(value)))}
             except ValueError:

@@ -205,7 +205,7 @@ class SubclientsResource(Resource):
                 check_login(check, "new_login", new_login)
             params.update(form(password=password, pswc=current_password, new_login=new_login))
             params.update(settings_params(check, settings))
-            if len(params) == 1 and not check.errors:
+            if len(set(params) - {"pswc"}) == 1 and not check.errors:
                 check.fail("settings", "nothing to change: give settings, password or new_login")
         await self._call(UPDATE, params)
 
