@@ -25,6 +25,7 @@ from smsc_async._validation import Checks, checking
 from smsc_async.events import Event
 from smsc_async.resources import (
     OpTemplatesResource,
+    Resource,
     SendersResource,
     SubclientsResource,
     TariffsResource,
@@ -201,13 +202,8 @@ class SmscClient:
             changes["deadline"] = deadline
         if not isinstance(timeout, Unset):
             changes["timeout"] = timeout
-        view = object.__new__(SmscClient)
-        view.__dict__.update(self.__dict__)
-        for cached in ("tariffs", "senders", "subclients", "op_templates"):
-            view.__dict__.pop(cached, None)  # resources bound to the original's _call
-        view._options = attrs.evolve(self._options, **changes)
-        view._owns_transport = view._owns_path = False  # closing a view closes nothing shared
-        return view
+        # The path is shared too: closing this view must not stop its background requests.
+        return self._view(_options=attrs.evolve(self._options, **changes), _owns_path=False)
 
     def with_credentials(
         self,
@@ -232,16 +228,23 @@ class SmscClient:
         """
         with checking("SmscClient.with_credentials") as check:
             _check_credentials(check, login, password, apikey)
-        view = object.__new__(SmscClient)
-        view.__dict__.update(self.__dict__)
-        for cached in ("tariffs", "senders", "subclients", "op_templates"):
-            view.__dict__.pop(cached, None)
-        view._config = attrs.evolve(
+        config = attrs.evolve(
             self._config, credentials=Credentials(login=login, password=password, apikey=apikey)
         )
-        view._path = CommandPath(view._config, self._transport, self._on_event)
-        view._owns_transport = False
-        view._owns_path = True
+        # Its own path (and so its own login gate); its requests stop when it is closed.
+        path = CommandPath(config, self._transport, self._on_event)
+        return self._view(_config=config, _path=path, _owns_path=True)
+
+    def _view(self, **changes: object) -> SmscClient:
+        """A copy with ``changes``, sharing the rest; closing it never closes the pool.
+
+        Resources cached here are left behind: they are bound to this client's ``_call``.
+        """
+        view = object.__new__(SmscClient)
+        view.__dict__.update(
+            {k: v for k, v in self.__dict__.items() if not isinstance(v, Resource)}
+        )
+        view.__dict__.update(changes, _owns_transport=False)
         return view
 
     @functools.cached_property

@@ -76,3 +76,23 @@ def unpaced(emulator: Emulator, **kwargs: Any) -> SmscClient:
     options: dict[str, Any] = {"retries": 0, "max_concurrency": 64, "rules": NO_RULES}
     options.update(kwargs)
     return emulator.client(**options)
+
+
+async def raw_post(
+    emulator: Emulator,
+    script: str,
+    command: str,
+    *,
+    fmt: Format = Format.JSON,
+    login: str = "demo",
+    psw: str = "demo-password",
+    **params: str,
+) -> str:
+    """A form posted to the emulator with raw httpx (the SDK's checks bypassed); the body."""
+    form = {command: "1", "login": login, "psw": psw, "fmt": str(int(fmt)), "charset": "utf-8"}
+    form.update(params)
+    async with httpx.AsyncClient(
+        transport=emulator.transport(), base_url="http://smsc.emulator/sys/"
+    ) as http:
+        response = await http.post(script, data=form)
+    return response.text

@@ -7,11 +7,11 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-import httpx
 import pytest
 
 from smsc_async import Format, SenderStatus, TemplateStatus, TemplateTarget
-from smsc_async.testing import DEFAULT_LOGIN, DEFAULT_PASSWORD, Emulator, Violation
+from smsc_async.testing import DEFAULT_LOGIN, Emulator, Violation
+from tests._support import raw_post
 
 pytestmark = pytest.mark.looptime
 
@@ -21,23 +21,10 @@ TARGETS = [t.value for t in TemplateTarget]
 
 
 async def post(
-    emulator: Emulator,
-    command: str,
-    *,
-    fmt: Format = Format.JSON,
-    login: str = DEFAULT_LOGIN,
-    psw: str = DEFAULT_PASSWORD,
-    script: str = "op_templates.php",
-    **params: str,
+    emulator: Emulator, command: str, *, script: str = "op_templates.php", **params: Any
 ) -> str:
-    """A form posted with raw httpx (the SDK's checks bypassed); the reply body."""
-    form = {command: "1", "login": login, "psw": psw, "fmt": str(int(fmt)), "charset": "utf-8"}
-    form.update(params)
-    async with httpx.AsyncClient(
-        transport=emulator.transport(), base_url="http://smsc.emulator/sys/"
-    ) as http:
-        response = await http.post(script, data=form)
-    return response.text
+    """A raw form to op_templates.php (or ``script``); the reply body."""
+    return await raw_post(emulator, script, command, **params)
 
 
 async def templates(emulator: Emulator, command: str, **params: Any) -> Any:

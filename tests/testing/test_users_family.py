@@ -7,12 +7,12 @@ import json
 from decimal import Decimal
 from typing import Any
 
-import httpx
 import pytest
 
 from smsc_async import AccountType, Format, SenderStatus
-from smsc_async.testing import DEFAULT_LOGIN, DEFAULT_PASSWORD, Emulator, ServerRule, Violation
+from smsc_async.testing import DEFAULT_LOGIN, Emulator, ServerRule, Violation
 from smsc_async.testing._rules import DOCUMENTED_RULES
+from tests._support import raw_post
 
 pytestmark = pytest.mark.looptime
 
@@ -21,24 +21,7 @@ UNTIL_MIDNIGHT = 15 * 3600.0  # the emulator's calendar starts at 01.01.2026 09:
 FIRST_ID = 5001
 
 
-async def post(
-    emulator: Emulator,
-    script: str,
-    command: str,
-    *,
-    fmt: Format = Format.JSON,
-    login: str = DEFAULT_LOGIN,
-    psw: str = DEFAULT_PASSWORD,
-    **params: str,
-) -> str:
-    """A form posted with raw httpx (the SDK's checks bypassed); the reply body."""
-    form = {command: "1", "login": login, "psw": psw, "fmt": str(int(fmt)), "charset": "utf-8"}
-    form.update(params)
-    async with httpx.AsyncClient(
-        transport=emulator.transport(), base_url="http://smsc.emulator/sys/"
-    ) as http:
-        response = await http.post(script, data=form)
-    return response.text
+post = raw_post
 
 
 async def users(emulator: Emulator, command: str, **params: Any) -> Any:
