@@ -39,6 +39,10 @@ from smsc_async.errors import (
 )
 from smsc_async.models import (
     AccountType,
+    BlacklistEntry,
+    BlockType,
+    Contact,
+    ContactGroup,
     Currency,
     HourRange,
     MessageKind,
@@ -73,7 +77,11 @@ __all__ = [
     "AccountType",
     "ApiError",
     "AuthError",
+    "BlacklistEntry",
+    "BlockType",
     "CodeAlreadySentError",
+    "Contact",
+    "ContactGroup",
     "Currency",
     "FieldError",
     "Format",

@@ -24,12 +24,16 @@ from smsc_async._types import Files, Format, Rule
 from smsc_async._validation import Checks, checking
 from smsc_async.events import Event
 from smsc_async.resources import (
+    BlacklistResource,
+    ContactsResource,
+    GroupsResource,
     OpTemplatesResource,
     Resource,
     SendersResource,
     SubclientsResource,
     TariffsResource,
 )
+from smsc_async.resources._books import MAILS
 
 if TYPE_CHECKING:
     import httpx
@@ -266,6 +270,36 @@ class SmscClient:
     def op_templates(self) -> OpTemplatesResource:
         """The operator-templates family: ``smsc.op_templates.add()``, ``.get()``."""
         return OpTemplatesResource(self._call)
+
+    @functools.cached_property
+    def contacts(self) -> ContactsResource:
+        """The phone book (``phones.php``): ``smsc.contacts.add()``, ``.iterate()``, ..."""
+        return ContactsResource(self._call)
+
+    @functools.cached_property
+    def groups(self) -> GroupsResource:
+        """Groups of the phone book: ``smsc.groups.add()``, ``.move_contact()``, ..."""
+        return GroupsResource(self._call)
+
+    @functools.cached_property
+    def blacklist(self) -> BlacklistResource:
+        """The blacklist of phone numbers: ``smsc.blacklist.add()``, ``.iterate()``, ..."""
+        return BlacklistResource(self._call)
+
+    @functools.cached_property
+    def mail_contacts(self) -> ContactsResource:
+        """The e-mail book (``mails.php``): the same methods as :attr:`contacts`."""
+        return ContactsResource(self._call, MAILS)
+
+    @functools.cached_property
+    def mail_groups(self) -> GroupsResource:
+        """Groups of the e-mail book: the same methods as :attr:`groups`."""
+        return GroupsResource(self._call, MAILS)
+
+    @functools.cached_property
+    def mail_blacklist(self) -> BlacklistResource:
+        """The blacklist of e-mail addresses: the same methods as :attr:`blacklist`."""
+        return BlacklistResource(self._call, MAILS)
 
     def _templates_as(self, login: str, password: str) -> OpTemplatesResource:
         return self.with_credentials(login=login, password=password).op_templates

@@ -40,12 +40,14 @@ class Command(Generic[T]):
     Attributes:
         name: Dotted name used in errors and logs, e.g. ``"senders.add"``.
         script: The script posted to, e.g. ``"senders.php"``.
-        flag: The command flag sent as ``<flag>=1``, e.g. ``"add"``.
+        flag: The command flag sent as ``<flag>=<value>``, e.g. ``"add"``.
         shape: Where each reply field sits in each wire format.
         result_type: What the reply structures into (``None`` for a bare ``OK``).
         retry: How the command may be retried.
         rules: The anti-flood rules that count it (besides the per-login concurrency rule,
             which counts every command).
+        value: What the flag is set to: ``"1"``, except for commands that share a flag and
+            are told apart by its value (``move_group=1/2/3``).
     """
 
     name: str
@@ -55,3 +57,8 @@ class Command(Generic[T]):
     result_type: Any
     retry: RetryClass
     rules: tuple[Rule, ...] = ()
+    value: str = "1"
+
+    def flag_field(self) -> dict[str, str]:
+        """The form field that names the command, e.g. ``{"add": "1"}``."""
+        return {self.flag: self.value}

@@ -260,7 +260,7 @@ class CommandPath:
         SMSC may still be working on it, and counts it as in flight until it answers.
         """
         form = {
-            command.flag: "1",
+            **command.flag_field(),
             **params,
             "fmt": str(int(self._config.fmt)),
             "charset": _CHARSET,
@@ -309,7 +309,7 @@ class CommandPath:
                 fmt=self._config.fmt,
                 shape=command.shape,
                 result_type=command.result_type,
-                params={command.flag: "1", **params},
+                params={**command.flag_field(), **params},
                 header_charset=raw.charset,
                 requested_charset=_CHARSET,
             )

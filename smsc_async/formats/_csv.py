@@ -2,12 +2,15 @@
 
 Columns are read by position from the row's layout for this request. A line with more
 columns than the layout is only readable when exactly one column is free text: it takes
-the surplus. Anything else is a :class:`~smsc_async.errors.ParseError`, never a guess.
+the surplus. Rows with list columns (``Column.items``: phone numbers, group ids) are read by
+trying every split: exactly one must fit. Anything else is a
+:class:`~smsc_async.errors.ParseError`, never a guess.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import cattrs
@@ -46,6 +49,8 @@ def _fits(cells: list[str], layout: tuple[Column, ...]) -> bool:
 
 def _record(line: str, layout: tuple[Column, ...], text: str) -> dict[str, Any]:
     cells = line.split(",")
+    if any(c.items is not None for c in layout):
+        return _solve(cells, layout, text)
     surplus = len(cells) - len(layout)
     if surplus < 0:
         raise fail(f"expected {len(layout)} columns, got {len(cells)}", FMT, text)
@@ -61,6 +66,48 @@ def _record(line: str, layout: tuple[Column, ...], text: str) -> dict[str, Any]:
         i = free[0]
         cells = [*cells[:i], ",".join(cells[i : i + surplus + 1]), *cells[i + surplus + 1 :]]
     return {column.name: cell for column, cell in zip(layout, cells, strict=True)}
+
+
+def _spans(column: Column, cells: list[str], start: int) -> Iterator[int]:
+    """Where a column starting at ``cells[start]`` may end (exclusive)."""
+    if column.free_text:
+        yield from range(start + 1, len(cells) + 1)
+    elif column.items is None or cells[start] == "":
+        # One cell (an empty list is one empty cell), if it fits the column's pattern.
+        if column.pattern is None or re.fullmatch(column.pattern, cells[start].strip()):
+            yield start + 1
+    else:
+        end = start
+        while end < len(cells) and re.fullmatch(column.items, cells[end].strip()):
+            end += 1
+            yield end
+
+
+def _solve(cells: list[str], layout: tuple[Column, ...], text: str) -> dict[str, Any]:
+    """Read a line with list columns: count the splits that fit, keep the only one."""
+    n, m = len(layout), len(cells)
+    # ways[i][j]: readings (counted up to 2) of cells[j:] by layout[i:].
+    ways = [[0] * (m + 1) for _ in range(n + 1)]
+    ways[n][m] = 1
+    for i in reversed(range(n)):
+        for j in range(m):
+            ways[i][j] = min(2, sum(ways[i + 1][k] for k in _spans(layout[i], cells, j)))
+    if ways[0][0] == 0:
+        raise fail(f"a {m}-cell line fits none of the ways {n} columns can be read", FMT, text)
+    if ways[0][0] > 1:
+        raise fail(
+            "a comma inside a value makes the line readable more than one way "
+            "(fmt=3 reads it exactly)",
+            FMT,
+            text,
+        )
+    record: dict[str, Any] = {}
+    j = 0
+    for i, column in enumerate(layout):
+        end = next(k for k in _spans(column, cells, j) if ways[i + 1][k])
+        record[column.name] = ",".join(cells[j:end])
+        j = end
+    return record
 
 
 def decode(text: str, shape: Shape, params: Params) -> Any:

@@ -12,6 +12,8 @@ Both converters share the model rules:
   sit beside the parent's on the wire;
 * an empty value of an optional field is ``None``;
 * SMSC's ``0``/``1`` flags are booleans; codes become lenient enums;
+* ``tuple[int, ...]`` and ``tuple[str, ...]`` read SMSC's list syntax (``"1,2"``, one JSON
+  number, or a JSON array); an empty value is an empty tuple;
 * dates ``dd.mm.yyyy`` become ``date``; ``dd.mm.yyyy hh:mm[:ss]`` become ``datetime`` in
   Moscow time (UTC+3, no DST since 2014), which is the server's clock.
 """
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import types
 import typing
 from collections.abc import Callable, Mapping
@@ -113,6 +116,21 @@ def _to_datetime(value: Any) -> dt.datetime:
         raise ValueError(f"expected dd.mm.yyyy hh:mm:ss, got {value!r}") from None
 
 
+# Lists in replies: items separated by commas, semicolons or white space (the docs allow
+# "any separator" in requests; Assumption: replies use the same syntax).
+_LIST_SEPARATORS = re.compile(r"[,;\s]+")
+
+
+def _items(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    if isinstance(value, list | tuple):
+        return list(value)
+    if isinstance(value, str):
+        return [item for item in _LIST_SEPARATORS.split(value) if item]
+    return [value]  # one JSON number
+
+
 def _as_extra(value: Any) -> str:
     if isinstance(value, str):
         return value
@@ -179,6 +197,14 @@ def _configure(converter: cattrs.Converter, scalar: Callable[[Any, str], Any]) -
         return structure
 
     converter.register_structure_hook_factory(lambda tp: _optional_inner(tp) is not None, optional)
+    converter.register_structure_hook_func(
+        lambda tp: tp == tuple[int, ...],
+        lambda v, _: tuple(_to_int(scalar(item, "an id")) for item in _items(v)),
+    )
+    converter.register_structure_hook_func(
+        lambda tp: tp == tuple[str, ...],
+        lambda v, _: tuple(_as_extra(scalar(item, "text")) for item in _items(v)),
+    )
     converter.register_structure_hook_factory(attrs.has, _model_factory(converter))
 
 

@@ -28,11 +28,18 @@ class Column:
             escaped by the server, so such a field absorbs the surplus of a split).
         when: In fmt=1, the column is present only when this request flag is ``"1"``
             (fmt=1 has no keys, so its layout depends on what was asked).
+        items: The value is a comma-separated list whose every item fully matches this
+            regular expression (phone numbers, group ids). In fmt=1 such a column may span
+            several cells; a line is read only if exactly one split fits every column.
+        pattern: In fmt=1 rows with list columns, what the single cell of this column must
+            fully match (an id, a date): it rules out splits that put other cells here.
     """
 
     name: str
     free_text: bool = False
     when: str | None = None
+    items: str | None = None
+    pattern: str | None = None
 
 
 @attrs.frozen

@@ -1,6 +1,13 @@
 """The typed models every wire format decodes to: frozen attrs classes, one module per family."""
 
 from smsc_async.models._base import LenientIntEnum
+from smsc_async.models.contacts import (
+    BlacklistEntry,
+    BlockType,
+    Contact,
+    ContactGroup,
+    CreatedId,
+)
 from smsc_async.models.op_templates import (
     MessageKind,
     Operator,
@@ -38,6 +45,11 @@ from smsc_async.models.tariffs import OperatorTariff, Tariffs, TariffZone
 
 __all__ = [
     "AccountType",
+    "BlacklistEntry",
+    "BlockType",
+    "Contact",
+    "ContactGroup",
+    "CreatedId",
     "Currency",
     "HourRange",
     "LenientIntEnum",

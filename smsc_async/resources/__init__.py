@@ -1,12 +1,18 @@
 """Per-family namespaces of :class:`~smsc_async.SmscClient`: methods are SMSC commands."""
 
 from smsc_async.resources._base import Resource
+from smsc_async.resources.blacklist import BlacklistResource
+from smsc_async.resources.contacts import ContactsResource
+from smsc_async.resources.groups import GroupsResource
 from smsc_async.resources.op_templates import OpTemplatesResource
 from smsc_async.resources.senders import SendersResource
 from smsc_async.resources.subclients import SubclientsResource
 from smsc_async.resources.tariffs import TariffsResource
 
 __all__ = [
+    "BlacklistResource",
+    "ContactsResource",
+    "GroupsResource",
     "OpTemplatesResource",
     "Resource",
     "SendersResource",

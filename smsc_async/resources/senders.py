@@ -13,7 +13,6 @@ import attrs
 from smsc_async._commands import Command, RetryClass
 from smsc_async._types import Files, Format, Rule, Scope
 from smsc_async._validation import Checks, checking, smsc_date
-from smsc_async.errors import ParseError
 from smsc_async.formats import Column, ListOf, Ok, Row, Single
 from smsc_async.models.senders import (
     OperatorStatuses,
@@ -24,6 +23,7 @@ from smsc_async.models.senders import (
     UaRegistration,
 )
 from smsc_async.resources._base import Resource, form
+from smsc_async.resources._paging import pages
 
 __all__ = [
     "ADD",
@@ -280,21 +280,14 @@ class SendersResource(Resource):
         params = form(all=all, operators=operators, cnt=page_size, user=user)
         return self._pages(params, page_size)
 
-    async def _pages(self, params: dict[str, str], page_size: int) -> AsyncIterator[Sender]:
-        prev_id: int | None = None
-        while True:
+    def _pages(self, params: dict[str, str], page_size: int) -> AsyncIterator[Sender]:
+        async def fetch(prev_id: int | None) -> list[Sender]:
             page_params = params if prev_id is None else {**params, "prev_id": str(prev_id)}
-            page = await self._call(LIST, page_params)
-            # Assumption: prev_id pages run from newer to older names (the docs: "names
-            # created before the name with the specified ID"). A page holding an id not
-            # below prev_id would repeat names or loop forever: refuse it before yielding.
-            if prev_id is not None and any(s.id >= prev_id for s in page):
-                raise ParseError(f"paging did not advance past id {prev_id}", command=LIST.name)
-            for sender in page:
-                yield sender
-            if len(page) < page_size:
-                return
-            prev_id = min(s.id for s in page)
+            return await self._call(LIST, page_params)
+
+        # Assumption: prev_id pages run from newer to older names (the docs: "names created
+        # before the name with the specified ID").
+        return pages(fetch, page_size, ascending=False, command=LIST.name)
 
     async def add(
         self,

@@ -25,6 +25,7 @@ from starlette.types import Receive, Scope, Send
 
 from smsc_async import AccountType, Format, SmscClient, Tariffs
 from smsc_async.testing._calls import Call, Handler, Refusal, Render, Upload
+from smsc_async.testing._contacts import ContactsFamily
 from smsc_async.testing._delivery import Outcome, respond
 from smsc_async.testing._faults import FaultKind, Faults
 from smsc_async.testing._op_templates import OpTemplatesFamily
@@ -88,7 +89,7 @@ class Emulator:
     (:data:`DEFAULT_LOGIN` / :data:`DEFAULT_PASSWORD`, or :data:`DEFAULT_APIKEY`); the
     subclients it creates (``users.php``, :meth:`add_subclient`) are accounts too. The
     families' state is open to tests: :attr:`tariffs`, :attr:`senders`, :attr:`users`,
-    :attr:`op_templates`.
+    :attr:`op_templates`, :attr:`contacts` (``phones.php`` and ``mails.php``).
 
     Args:
         minute: Seconds per emulated minute: every rule window and ban scales with it.
@@ -117,6 +118,7 @@ class Emulator:
         self.tariffs = TariffsFamily(tariffs)
         self.senders = SendersFamily(approve=approve_senders, minute=minute, seed=seed)
         self.op_templates = OpTemplatesFamily(self.senders)
+        self.contacts = ContactsFamily()
         self.traffic: list[Exchange] = []
         self.accounts: dict[str, Account] = {}
         self.users = UsersFamily(self.accounts, self.senders, self.op_templates)
@@ -125,6 +127,7 @@ class Emulator:
             **self.senders.handlers(),
             **self.users.handlers(),
             **self.op_templates.handlers(),
+            **self.contacts.handlers(),
         }
         self._scripts = {script for script, _ in self._handlers}
         self._tasks: set[asyncio.Task[Outcome]] = set()

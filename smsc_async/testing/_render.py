@@ -17,6 +17,9 @@ from xml.sax.saxutils import escape, quoteattr
 import attrs
 
 from smsc_async import (
+    BlacklistEntry,
+    Contact,
+    ContactGroup,
     Format,
     OperatorTemplate,
     Sender,
@@ -28,7 +31,11 @@ from smsc_async import (
 from smsc_async.models import OperatorStatuses
 
 __all__ = [
+    "render_blacklist",
+    "render_contacts",
+    "render_created_id",
     "render_error",
+    "render_groups",
     "render_ok",
     "render_op_templates",
     "render_sender_id",
@@ -282,3 +289,74 @@ def render_op_templates(fmt: Format, rows: Sequence[TemplateAdded | OperatorTemp
 
 def _date(day: dt.date) -> str:
     return day.strftime("%d.%m.%Y")
+
+
+# -- phones.php and mails.php (seed 004) ----------------------------------------------------
+
+
+def render_created_id(fmt: Format, id: int, *, root: str = "phone") -> str:  # noqa: A002
+    """The reply to creating a contact, group or blacklist entry: its new id.
+
+    fmt=2 wraps it in ``<phone>`` for a contact or blacklist entry, ``<group>`` for a group.
+    """
+    if fmt is Format.LINES:
+        return f"ID = {id}"
+    if fmt is Format.CSV:
+        return str(id)
+    if fmt is Format.XML:
+        return f"<{root}>\n<id>{id}</id>\n</{root}>"
+    return _json({"id": id})
+
+
+def render_contacts(fmt: Format, contacts: Sequence[Contact], *, key: str = "phone") -> str:
+    """The reply to ``phones.php?get=1`` (``key="mail"`` for ``mails.php``).
+
+    Several addresses or groups are written comma-separated (the project's assumption);
+    fmt=3 quotes the id and gives one group as a number, as the seed shows.
+    """
+    rows = []
+    for c in contacts:
+        groups: Any = ",".join(str(g) for g in c.groups)
+        if fmt is Format.JSON and len(c.groups) == 1:
+            groups = c.groups[0]
+        rows.append(
+            [
+                (key, ",".join(c.addresses)),
+                ("name", c.name),
+                ("group", groups),
+                ("first_name", c.first_name),
+                ("last_name", c.last_name),
+                ("middle_name", c.middle_name),
+                ("birthday", c.birthday.strftime("%d.%m.%Y") if c.birthday else None),
+                ("id", str(c.id) if fmt is Format.JSON else c.id),
+                ("comments", c.comments),
+                ("tags", c.tags),
+                (f"{key}_other", ",".join(c.other_addresses)),
+            ]
+        )
+    if fmt is Format.JSON:
+        return _json([{k: "" if v is None else v for k, v in row} for row in rows])
+    return _rows(fmt, "list", "contact", rows)
+
+
+def render_groups(fmt: Format, groups: Sequence[ContactGroup]) -> str:
+    """The reply to ``phones.php?get_group=1``; fmt=3 quotes ``cnt``, as the seed shows."""
+    rows = [
+        [
+            ("id", g.id),
+            ("name", g.name),
+            ("number", g.number),
+            ("cnt", str(g.count) if fmt is Format.JSON and g.count is not None else g.count),
+        ]
+        for g in groups
+    ]
+    return _rows(fmt, "list", "group", rows)
+
+
+def render_blacklist(fmt: Format, entries: Sequence[BlacklistEntry], *, key: str = "phone") -> str:
+    """The reply to ``phones.php?get_black=1`` (``key="email"`` for ``mails.php``)."""
+    rows = [
+        [("id", e.id), (key, e.address), ("type", int(e.type)), ("comment", e.comment or "")]
+        for e in entries
+    ]
+    return _rows(fmt, "list", "record", rows)

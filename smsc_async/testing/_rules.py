@@ -74,6 +74,20 @@ class ServerRule:
         return f"{name}: {self.limit} {what} per {self.minutes:g} min"
 
 
+_BOOK_COMMANDS = (
+    "chg",
+    "del",
+    "get",
+    "move_group",
+    "add_group",
+    "chg_group",
+    "del_group",
+    "get_group",
+    "add_black",
+    "del_black",
+    "get_black",
+)
+
 # spec §B, for the families the emulator implements.
 DOCUMENTED_RULES: tuple[ServerRule, ...] = (
     ServerRule("get.php", "get_price", 3),
@@ -84,6 +98,9 @@ DOCUMENTED_RULES: tuple[ServerRule, ...] = (
     ServerRule("users.php", "add", 3, window=Window.PARAM, param="user", also=("chg",)),
     ServerRule("op_templates.php", "add", 10),
     ServerRule("op_templates.php", "get", 10),
+    # "more than three identical requests for operations with groups, contacts, or blacklist
+    # entries within a minute" (seed 004): every command of both scripts.
+    *(ServerRule(script, "add", 3, also=_BOOK_COMMANDS) for script in ("phones.php", "mails.php")),
 )
 
 

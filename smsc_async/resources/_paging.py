@@ -1,0 +1,52 @@
+"""Lists that SMSC returns a page at a time, as async iterators that fetch on demand."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Protocol, TypeVar
+
+from smsc_async.errors import ParseError
+
+__all__ = ["Fetch", "pages"]
+
+
+class _HasId(Protocol):
+    @property
+    def id(self) -> int: ...
+
+
+R = TypeVar("R", bound=_HasId)
+
+Fetch = Callable[[int | None], Awaitable[list[R]]]
+"""Fetches the page after a cursor (``None``: the first page)."""
+
+
+async def pages(
+    fetch: Fetch[R], page_size: int, *, ascending: bool, command: str
+) -> AsyncIterator[R]:
+    """Every record of a paged list, one page in memory at a time.
+
+    Each page is asked for only when the caller has consumed the one before; the cursor of
+    the next page is the last id of this one (the largest going up with ``after_id``, the
+    smallest going down with ``prev_id``). A page shorter than ``page_size`` is the last.
+
+    Raises:
+        ParseError: A page holds an id on the wrong side of its cursor: the server's pages
+            do not advance, and following them would repeat records or loop for ever.
+    """
+    cursor: int | None = None
+    while True:
+        page = await fetch(cursor)
+        if cursor is not None and any(
+            (r.id <= cursor) if ascending else (r.id >= cursor) for r in page
+        ):
+            raise ParseError(f"paging did not advance past id {cursor}", command=command)
+        full = len(page) >= page_size
+        ids = [r.id for r in page]
+        cursor = (max if ascending else min)(ids, default=None)
+        del ids
+        for record in page:
+            yield record
+        del page  # one page at a time: let it go before the next is fetched
+        if not full or cursor is None:
+            return

@@ -1,0 +1,130 @@
+"""The contact groups of both address books (``phones.php``, ``mails.php``; seed 004)."""
+
+from __future__ import annotations
+
+from smsc_async._validation import Checks, checking
+from smsc_async.errors import NotFoundError
+from smsc_async.models.contacts import ContactGroup
+from smsc_async.resources._base import Call, Resource, form
+from smsc_async.resources._books import (
+    ADD_GROUP,
+    CHANGE_GROUP,
+    DELETE_GROUP,
+    GET_GROUP,
+    PHONES,
+    Book,
+    MoveGroup,
+)
+from smsc_async.resources.contacts import check_id, check_text
+
+__all__ = ["GroupsResource"]
+
+_NUMBER_MAX = 2**31 - 1
+
+
+class GroupsResource(Resource):
+    """``smsc.groups`` (phone groups) and ``smsc.mail_groups`` (e-mail groups).
+
+    SMSC accepts at most 3 identical requests a minute; calls are paced so.
+    """
+
+    def __init__(self, call: Call, book: Book = PHONES) -> None:
+        super().__init__(call)
+        self._book = book
+
+    async def add(self, name: str, *, number: int | None = None) -> int:
+        """Create a group.
+
+        Args:
+            name: Its name.
+            number: Its number for sending to the group (``num``).
+
+        Returns:
+            The new group's id.
+
+        Raises:
+            ValidationError: A bad argument; nothing was sent.
+        """
+        with checking(ADD_GROUP.name) as check:
+            check_text(check, "name", name, required=True)
+            check.int_range("number", number, 0, _NUMBER_MAX)
+        params = form(name=name, num=number, type=str(self._book.group_type))
+        reply = await self._call(ADD_GROUP, params)
+        return reply.id
+
+    async def rename(self, group_id: int, name: str) -> None:
+        """Give a group a new name.
+
+        Raises:
+            ValidationError: A bad argument; nothing was sent.
+            NotFoundError: No such group.
+        """
+        with checking(CHANGE_GROUP.name) as check:
+            _check_group(check, group_id)
+            check_text(check, "name", name, required=True)
+        await self._call(CHANGE_GROUP, form(grp=group_id, name=name))
+
+    async def delete(self, group_id: int) -> None:
+        """Delete a group.
+
+        Raises:
+            ValidationError: A bad id; nothing was sent.
+            NotFoundError: No such group.
+        """
+        with checking(DELETE_GROUP.name) as check:
+            _check_group(check, group_id)
+        await self._call(DELETE_GROUP, form(grp=group_id))
+
+    async def list(self) -> list[ContactGroup]:
+        """Every group of this book, with its size.
+
+        Returns:
+            The groups; an empty list where there are none (SMSC's error 3).
+        """
+        try:
+            return await self._call(GET_GROUP, {"type": str(self._book.group_type)})
+        except NotFoundError:
+            return []
+
+    async def move_contact(self, address: str, group_id: int) -> None:
+        """Move a contact to a group, out of its other groups (``move_group=1``).
+
+        Raises:
+            ValidationError: A bad argument; nothing was sent.
+            NotFoundError: No such contact or group.
+        """
+        await self._move(MoveGroup.MOVE, address, group_id)
+
+    async def add_contact(self, address: str, group_id: int) -> None:
+        """Add a contact to a group, keeping its others (``move_group=2``).
+
+        Raises:
+            ValidationError: A bad argument; nothing was sent.
+            NotFoundError: No such contact or group.
+        """
+        await self._move(MoveGroup.ADD, address, group_id)
+
+    async def remove_contact(self, address: str, group_id: int) -> None:
+        """Take a contact out of a group (``move_group=3``).
+
+        Raises:
+            ValidationError: A bad argument; nothing was sent.
+            NotFoundError: No such contact or group.
+        """
+        await self._move(MoveGroup.REMOVE, address, group_id)
+
+    async def _move(self, how: str, address: str, group_id: int) -> None:
+        book = self._book
+        command = book.move_group[how]
+        with checking(command.name) as check:
+            value = book.address_one(check, "address", address)
+            if address is None:
+                check.fail("address", "is required: which contact")
+            _check_group(check, group_id)
+        await self._call(command, {book.address: value or "", "grp": str(group_id)})
+
+
+def _check_group(check: Checks, group_id: int) -> None:
+    if group_id is None:
+        check.fail("group_id", "is required")
+    check_id(check, "group_id", group_id)
