@@ -8,7 +8,7 @@ from urllib.parse import parse_qsl
 import httpx
 
 from smsc_async import Format, Rule, SmscClient
-from smsc_async.resources import op_templates, subclients
+from smsc_async.resources import _books, op_templates, subclients
 from smsc_async.resources.senders import ADD, CHANGE, CHECK_CODE, DELETE, LIST, SEND_CODE
 from smsc_async.resources.tariffs import GET_PRICE
 from smsc_async.testing import Emulator
@@ -67,6 +67,24 @@ NO_RULES: dict[str, tuple[Rule, ...]] = {
         subclients.DETAILED_STATS,
         op_templates.ADD,
         op_templates.GET,
+        _books.ADD_GROUP,
+        _books.CHANGE_GROUP,
+        _books.DELETE_GROUP,
+        _books.GET_GROUP,
+        *(
+            command
+            for book in (_books.PHONES, _books.MAILS)
+            for command in (
+                book.add,
+                book.change,
+                book.delete,
+                book.get,
+                book.add_black,
+                book.del_black,
+                book.get_black,
+                *book.move_group.values(),
+            )
+        ),
     )
 }
 
