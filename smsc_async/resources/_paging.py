@@ -45,8 +45,11 @@ async def pages(
         ids = [r.id for r in page]
         cursor = (max if ascending else min)(ids, default=None)
         del ids
-        for record in page:
-            yield record
-        del page  # one page at a time: let it go before the next is fetched
+        # Hand records over one by one, dropping each from the page as it goes: once the
+        # caller has the last one, nothing of this page is held here any more.
+        page.reverse()
+        while page:
+            yield page.pop()
+        del page
         if not full or cursor is None:
             return

@@ -11,7 +11,11 @@ The emulator needs the ``emulator`` extra (``pip install 'smsc_async[emulator]'`
 """
 
 from smsc_async.testing._render import (
+    render_blacklist,
+    render_contacts,
+    render_created_id,
     render_error,
+    render_groups,
     render_ok,
     render_op_templates,
     render_sender_id,
@@ -59,7 +63,11 @@ __all__ = [
     "Upload",
     "Violation",
     "Window",
+    "render_blacklist",
+    "render_contacts",
+    "render_created_id",
     "render_error",
+    "render_groups",
     "render_ok",
     "render_op_templates",
     "render_sender_id",
