@@ -9,6 +9,7 @@ trying every split: exactly one must fit. Anything else is a
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -68,17 +69,26 @@ def _record(line: str, layout: tuple[Column, ...], text: str) -> dict[str, Any]:
     return {column.name: cell for column, cell in zip(layout, cells, strict=True)}
 
 
-def _spans(column: Column, cells: list[str], start: int) -> Iterator[int]:
-    """Where a column starting at ``cells[start]`` may end (exclusive)."""
+@functools.cache
+def _regex(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+def _fits_cell(pattern: str | None, cell: str) -> bool:
+    return pattern is None or _regex(pattern).fullmatch(cell.strip()) is not None
+
+
+def _spans(column: Column, cells: list[str], start: int, stop: int) -> Iterator[int]:
+    """Where a column starting at ``cells[start]`` may end (exclusive), up to ``stop``."""
     if column.free_text:
-        yield from range(start + 1, len(cells) + 1)
+        yield from range(start + 1, stop + 1)
     elif column.items is None or cells[start] == "":
         # One cell (an empty list is one empty cell), if it fits the column's pattern.
-        if column.pattern is None or re.fullmatch(column.pattern, cells[start].strip()):
+        if _fits_cell(column.pattern, cells[start]):
             yield start + 1
     else:
         end = start
-        while end < len(cells) and re.fullmatch(column.items, cells[end].strip()):
+        while end < stop and _fits_cell(column.items, cells[end]):
             end += 1
             yield end
 
@@ -86,13 +96,16 @@ def _spans(column: Column, cells: list[str], start: int) -> Iterator[int]:
 def _solve(cells: list[str], layout: tuple[Column, ...], text: str) -> dict[str, Any]:
     """Read a line with list columns: count the splits that fit, keep the only one."""
     n, m = len(layout), len(cells)
+    surplus = m - n  # every column takes one cell at least: column i starts in [i, i + surplus]
     # ways[i][j]: readings (counted up to 2) of cells[j:] by layout[i:].
     ways = [[0] * (m + 1) for _ in range(n + 1)]
     ways[n][m] = 1
     for i in reversed(range(n)):
-        for j in range(m):
-            ways[i][j] = min(2, sum(ways[i + 1][k] for k in _spans(layout[i], cells, j)))
-    if ways[0][0] == 0:
+        stop = m - (n - i - 1)  # leave a cell for each column after this one
+        for j in range(i, min(i + surplus, m - 1) + 1):
+            spans = _spans(layout[i], cells, j, stop)
+            ways[i][j] = min(2, sum(ways[i + 1][k] for k in spans))
+    if surplus < 0 or ways[0][0] == 0:
         raise fail(f"a {m}-cell line fits none of the ways {n} columns can be read", FMT, text)
     if ways[0][0] > 1:
         raise fail(
@@ -104,7 +117,7 @@ def _solve(cells: list[str], layout: tuple[Column, ...], text: str) -> dict[str,
     record: dict[str, Any] = {}
     j = 0
     for i, column in enumerate(layout):
-        end = next(k for k in _spans(column, cells, j) if ways[i + 1][k])
+        end = next(k for k in _spans(column, cells, j, m - (n - i - 1)) if ways[i + 1][k])
         record[column.name] = ",".join(cells[j:end])
         j = end
     return record
