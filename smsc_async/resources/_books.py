@@ -205,9 +205,9 @@ PHONES = _book("phones", "phone", "a phone number", is_phone)
 MAILS = _book("mails", "mail", "an e-mail address", is_email)
 """The e-mail book: ``mails.php`` (the same commands with ``mail``/``new_mail``)."""
 
-# Groups of both books are managed through phones.php: seed 004 documents ``type`` (0 phone
-# groups, 1 e-mail groups) for add_group and get_group there. Only move_group, which names
-# an address, goes to each book's own script.
+# Assumption: groups of both books are managed through phones.php: seed 004 documents
+# ``type`` (0 phone groups, 1 e-mail groups) for add_group and get_group there. Only
+# move_group, which names an address, goes to each book's own script.
 _GROUPS = "phones"
 ADD_GROUP: Command[CreatedId] = _command(
     _GROUPS, "add_group", Single(_ID_ROW), CreatedId, RetryClass.WRITE

@@ -121,4 +121,5 @@ class BlacklistResource(Resource):
         try:
             return await self._call(self._book.get_black, params)
         except NotFoundError:
-            return []  # error 3 is "no records found": an empty page
+            # Assumption: on a list, error 3 ("no records found") is an empty page, not a failure.
+            return []

@@ -347,4 +347,5 @@ class ContactsResource(Resource):
         try:
             return await self._call(self._book.get, params)
         except NotFoundError:
-            return []  # error 3 is "no records found": an empty page, not a failure
+            # Assumption: on a list, error 3 ("no records found") is an empty page, not a failure.
+            return []
