@@ -75,7 +75,9 @@ def _regex(pattern: str) -> re.Pattern[str]:
 
 
 def _fits_cell(pattern: str | None, cell: str) -> bool:
-    return pattern is None or _regex(pattern).fullmatch(cell.strip()) is not None
+    # Not stripped: the server writes ids and list items without spaces, while a comma in
+    # prose is followed by one, so " 24" of "Shop, 24" is never taken for a group id.
+    return pattern is None or _regex(pattern).fullmatch(cell) is not None
 
 
 def _spans(column: Column, cells: list[str], start: int, stop: int) -> Iterator[int]:

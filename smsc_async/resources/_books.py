@@ -8,6 +8,7 @@ so the contacts, groups and blacklist resources are written once for both.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -38,9 +39,10 @@ MAX_CNT = 1000
 # entries within a minute" -> error 9.
 _RULES = (Rule(3),)
 # A phone number in a list column of fmt=1 replies; an e-mail address has no comma either.
-_PHONE_ITEM = r"\+?[0-9]+"
-_MAIL_ITEM = r"[^,@\s]+@[^,@\s]+"
+_PHONE_ITEM = r"\+?[0-9]{7,15}"
+_MAIL_ITEM = r"[^,@\s]+@[^,@\s]+\.[^,@\s]+"
 _ID_ITEM = r"[0-9]+"
+_PHONE_SEPARATORS = re.compile(r"[\s()\-]")
 _DATE_CELL = r"([0-9]{2}\.[0-9]{2}\.[0-9]{4})?"
 
 
@@ -50,8 +52,11 @@ def _everywhere(renames: Mapping[str, str]) -> dict[Format, Mapping[str, str]]:
 
 def _contact_row(key: str, item: str) -> Row:
     # Seed 004's key order; fmt=1 has the same columns without keys. Assumption: several
-    # addresses or groups are written comma-separated, as requests give them; fmt=1 is then
-    # read by the split that fits (comments may hold commas; other text may not there).
+    # addresses or groups are written comma-separated, without spaces, as requests give
+    # them. fmt=1 is read by the one split that fits every column: numbers, group ids, the
+    # date and the id by their patterns; comments and tags may hold commas, so a comma in
+    # either, or several other addresses, leave two readings and raise ParseError. Names are
+    # taken to hold none (a comma there fits no reading: ParseError again).
     return Row(
         (
             Column("addresses", items=item),
@@ -63,7 +68,7 @@ def _contact_row(key: str, item: str) -> Row:
             Column("birthday", pattern=_DATE_CELL),
             Column("id", pattern=_ID_ITEM),
             Column("comments", free_text=True),
-            Column("tags"),
+            Column("tags", free_text=True),
             Column("other_addresses", items=item),
         ),
         renames=_everywhere(
@@ -107,6 +112,7 @@ class Book:
         new_address: The parameter of new addresses in ``chg``: ``new_phone``/``new_mail``.
         what: What an address is, for error messages.
         is_address: The check an address must pass.
+        normalize: How an address is sent: a phone number without its separators.
         group_type: ``type`` of ``add_group``/``get_group``: 0 phone groups, 1 e-mail groups.
     """
 
@@ -115,6 +121,7 @@ class Book:
     new_address: str
     what: str
     is_address: Callable[[object], bool]
+    normalize: Callable[[str], str]
     group_type: int
     add: Command[CreatedId]
     change: Command[None]
@@ -139,9 +146,10 @@ class Book:
         bad = [repr(v) for v in listed if not self.is_address(v)]
         if bad:
             check.fail(field, f"must be {self.what}; bad: {', '.join(bad[:3])}")
-        elif not listed:
+            return None
+        if not listed:
             check.fail(field, f"must hold at least one {self.what}")
-        return ",".join(str(v).strip() for v in listed)
+        return ",".join(self.normalize(v) for v in listed)
 
     def address_one(self, check: Checks, field: str, value: str | None) -> str | None:
         """Exactly one address (``None`` passes)."""
@@ -150,13 +158,19 @@ class Book:
         if not self.is_address(value):
             check.fail(field, f"must be {self.what}, got {value!r}")
             return None
-        return value.strip()
+        return self.normalize(value)
 
 
 def _command(
     stem: str, flag: str, shape: ListOf | Single | Ok, result: Any, retry: RetryClass
 ) -> Command[Any]:
     return Command(f"{stem}.{flag}", f"{stem}.php", flag, shape, result, retry, rules=_RULES)
+
+
+def _digits(phone: str) -> str:
+    # "+7 (999) 111-22-33" is sent as "+79991112233": in a list of numbers "separated by any
+    # separator" a space inside a number would split it.
+    return _PHONE_SEPARATORS.sub("", phone)
 
 
 def _book(stem: str, address: str, what: str, is_address: Callable[[object], bool]) -> Book:
@@ -186,6 +200,7 @@ def _book(stem: str, address: str, what: str, is_address: Callable[[object], boo
         new_address=f"new_{address}",
         what=what,
         is_address=is_address,
+        normalize=_digits if address == "phone" else str.strip,
         group_type=0 if address == "phone" else 1,
         add=_command(stem, "add", Single(_ID_ROW), CreatedId, write),
         change=_command(stem, "chg", Ok(), None, write),

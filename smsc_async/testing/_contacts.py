@@ -88,7 +88,7 @@ class GroupEntry:
 
     id: int
     name: str
-    number: int = 0
+    number: int | None = None
     type: int = 0
 
 
@@ -188,7 +188,7 @@ class ContactsFamily:
         items = [a for a in _SEPARATORS.split(call.params.get(name, "")) if a]
         for item in items:
             _check_address(call.script, item)
-        return items
+        return list(dict.fromkeys(items))  # a number given twice is kept once
 
     def _contact(self, call: Call) -> ContactEntry:
         entry = self._book(call).holder(self._address(call))
@@ -203,7 +203,7 @@ class ContactsFamily:
         return group
 
     def _group_ids(self, call: Call) -> list[int] | None:
-        if "grp" not in call.params:
+        if not call.params.get("grp"):
             return None
         return [self._group(call, raw).id for raw in _SEPARATORS.split(call.params["grp"]) if raw]
 
@@ -236,6 +236,9 @@ class ContactsFamily:
         addresses = self._addresses(call, new) if new in call.params else None
         if addresses == []:
             raise Refusal(1, f"{new} is empty")
+        book = self._book(call)
+        if addresses and any(book.holder(a) not in (None, entry) for a in addresses):
+            raise Refusal(5, "the address belongs to another contact")
         other = self._addresses(call, "pho") if "pho" in call.params else None
         for name, value in fields.items():
             setattr(entry, name, value)
@@ -298,7 +301,8 @@ class ContactsFamily:
         if kind not in (0, 1):
             raise Refusal(1, "bad type")
         self._next_group += 1
-        number = _int(call.params.get("num") or "0", "num")
+        raw_number = call.params.get("num")
+        number = _int(raw_number, "num") if raw_number else None
         self.groups[call.owner()][self._next_group] = GroupEntry(
             self._next_group, name, number, kind
         )
@@ -330,6 +334,8 @@ class ContactsFamily:
     def get_group(self, call: Call) -> Render:
         """The owner's groups of one kind, each with its number of contacts."""
         kind = _int(call.params.get("type", _default_type(call)), "type")
+        if kind not in (0, 1):
+            raise Refusal(1, "bad type")
         script = "mails.php" if kind == 1 else "phones.php"
         contacts = self.books[call.owner(), script].contacts.values()
         models = [
@@ -357,7 +363,9 @@ class ContactsFamily:
         if record is None:
             self._next_black += 1
             record = book.blacklist[self._next_black] = BlacklistRecord(self._next_black, address)
-        record.type, record.comment = kind, call.params.get("cmt", "")
+        record.type = kind
+        if "cmt" in call.params:
+            record.comment = call.params["cmt"]
         new_id = record.id
         return lambda fmt: render_created_id(fmt, new_id, root=SCRIPTS[call.script])
 

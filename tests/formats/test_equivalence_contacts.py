@@ -33,16 +33,16 @@ L, C, X, J = Format.LINES, Format.CSV, Format.XML, Format.JSON
 CONTACTS: Bodies = {
     L: "phone = 79990001122,79990003344, name = Ivan, group = 301,302, first_name = Ivan, "
     "last_name = Ivanov, middle_name = Ivanovich, birthday = 01.05.1990, id = 17, "
-    "comments = call after 6, not before, tags = vip, phone_other = 79995556677\n"
+    "comments = call after 6 pm, tags = vip, phone_other = 79995556677\n"
     "phone = 79991112233, name = Petr, group = , first_name = , last_name = , "
     "middle_name = , birthday = , id = 18, comments = , tags = , phone_other = \n",
     C: "79990001122,79990003344,Ivan,301,302,Ivan,Ivanov,Ivanovich,01.05.1990,17,"
-    "call after 6, not before,vip,79995556677\n"
+    "call after 6 pm,vip,79995556677\n"
     "79991112233,Petr,,,,,,18,,,\n",
     X: "<list>\n<contact>\n<phone>79990001122,79990003344</phone>\n<name>Ivan</name>\n"
     "<group>301,302</group>\n<first_name>Ivan</first_name>\n<last_name>Ivanov</last_name>\n"
     "<middle_name>Ivanovich</middle_name>\n<birthday>01.05.1990</birthday>\n<id>17</id>\n"
-    "<comments>call after 6, not before</comments>\n<tags>vip</tags>\n"
+    "<comments>call after 6 pm</comments>\n<tags>vip</tags>\n"
     "<phone_other>79995556677</phone_other>\n</contact>\n"
     "<contact>\n<phone>79991112233</phone>\n<name>Petr</name>\n<group></group>\n"
     "<first_name></first_name>\n<last_name></last_name>\n<middle_name></middle_name>\n"
@@ -50,7 +50,7 @@ CONTACTS: Bodies = {
     "<phone_other></phone_other>\n</contact>\n</list>",
     J: '[{\n"phone": "79990001122,79990003344",\n"name": "Ivan",\n"group": "301,302",\n'
     '"first_name": "Ivan",\n"last_name": "Ivanov",\n"middle_name": "Ivanovich",\n'
-    '"birthday": "01.05.1990",\n"id": "17",\n"comments": "call after 6, not before",\n'
+    '"birthday": "01.05.1990",\n"id": "17",\n"comments": "call after 6 pm",\n'
     '"tags": "vip",\n"phone_other": "79995556677"\n},\n'
     '{\n"phone": "79991112233",\n"name": "Petr",\n"group": "",\n"first_name": "",\n'
     '"last_name": "",\n"middle_name": "",\n"birthday": "",\n"id": "18",\n"comments": "",\n'
@@ -65,7 +65,7 @@ IVAN = Contact(
     "Ivanov",
     "Ivanovich",
     dt.date(1990, 5, 1),
-    "call after 6, not before",
+    "call after 6 pm",
     "vip",
     ("79995556677",),
 )
@@ -209,25 +209,43 @@ def test_all_formats_decode_equal(case: str) -> None:
     assert [decoded[0]] * 4 == decoded
 
 
-def test_fmt1_refuses_a_line_two_splits_fit() -> None:
-    """Comments with a comma before two numbers can end in two places in fmt=1: ParseError."""
-    body = "79990001122,Ivan,301,,,,,17,a, b,x,79990003344,79990005566\n"
+@pytest.mark.parametrize(
+    ("comments", "tags"), [("a, b", "x"), ("a", "x, y"), ("", "x,y"), ("a,", "")]
+)
+def test_fmt1_refuses_commas_in_comments_or_tags_that_keyed_formats_read(
+    comments: str, tags: str
+) -> None:
+    """A comma in comments or tags lets the cell go to either: fmt=1 says so, fmt=0 reads it."""
+    body = f"79990001122,Ivan,301,,,,,17,{comments},{tags},\n"
     with pytest.raises(ParseError, match="more than one way") as caught:
         decode(PHONES.get, body, C)
     assert 1 == caught.value.fmt
-    # fmt=0 has the keys, so the same record is read exactly.
     lines = (
         "phone = 79990001122, name = Ivan, group = 301, first_name = , last_name = , "
-        "middle_name = , birthday = , id = 17, comments = a, b, tags = x, "
-        "phone_other = 79990003344,79990005566"
+        f"middle_name = , birthday = , id = 17, comments = {comments}, tags = {tags}, "
+        "phone_other = "
     )
     (contact,) = decode(PHONES.get, lines, L)
-    assert ("a, b", "x") == (contact.comments, contact.tags)
+    assert (comments or None, tags or None) == (contact.comments, contact.tags)
+
+
+def test_fmt1_refuses_several_other_numbers() -> None:
+    """Several other numbers after the comments and tags can be split two ways: ParseError."""
+    body = "79990001122,Ivan,301,,,,,17,,,79990003344,79990005566\n"
+    with pytest.raises(ParseError, match="more than one way"):
+        decode(PHONES.get, body, C)
 
 
 def test_fmt1_refuses_a_name_with_a_comma() -> None:
-    """Only comments may hold commas in fmt=1: a name with one fits no reading, never a guess."""
+    """Names are taken to hold no comma in fmt=1: a name with one fits no reading, no guess."""
     body = "79990001122,79990003344,Ivanov, Ivan,301,,,,,17,,,\n"
+    with pytest.raises(ParseError, match="fits none"):
+        decode(PHONES.get, body, C)
+
+
+def test_fmt1_never_takes_prose_after_a_comma_for_a_group_id() -> None:
+    """A name "Shop, 24": " 24" (with its space) is no group id, so nothing is misread."""
+    body = "79990001122,Shop, 24,301,,,,,17,,,\n"
     with pytest.raises(ParseError, match="fits none"):
         decode(PHONES.get, body, C)
 
