@@ -155,6 +155,13 @@ class ContactsFamily:
 
     # -- set-up (no requests, no checks) ------------------------------------------------
 
+    def move(self, old: str, new: str) -> None:
+        """Give ``old``'s address books and groups to ``new`` (a renamed subclient)."""
+        for owner, script in [key for key in self.books if key[0] == old]:
+            self.books[new, script] = self.books.pop((owner, script))
+        if old in self.groups:
+            self.groups[new] = self.groups.pop(old)
+
     def add_contact(
         self,
         addresses: Iterable[str],

@@ -121,7 +121,7 @@ class Emulator:
         self.contacts = ContactsFamily()
         self.traffic: list[Exchange] = []
         self.accounts: dict[str, Account] = {}
-        self.users = UsersFamily(self.accounts, self.senders, self.op_templates)
+        self.users = UsersFamily(self.accounts, self.senders, self.op_templates, self.contacts)
         self._handlers: dict[tuple[str, str], Handler] = {
             **self.tariffs.handlers(),
             **self.senders.handlers(),

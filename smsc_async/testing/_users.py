@@ -16,6 +16,7 @@ import attrs
 
 from smsc_async import AccountType, SubclientDayStats, SubclientStats
 from smsc_async.testing._calls import Call, Handler, Refusal, Render
+from smsc_async.testing._contacts import ContactsFamily
 from smsc_async.testing._op_templates import OpTemplatesFamily
 from smsc_async.testing._render import (
     render_ok,
@@ -78,12 +79,14 @@ class UsersFamily:
         accounts: The emulator's accounts (shared): subclients are registered there.
         senders: The sender-names family, whose names follow a renamed subclient.
         templates: The operator-templates family, likewise.
+        contacts: The contacts family, likewise.
         subclients: Every subclient, by login.
     """
 
     accounts: dict[str, Account]
     senders: SendersFamily
     templates: OpTemplatesFamily
+    contacts: ContactsFamily = attrs.field(factory=ContactsFamily)
     subclients: dict[str, SubclientEntry] = attrs.field(factory=dict)
     _next_id: int = 5000
 
@@ -152,6 +155,7 @@ class UsersFamily:
         for owner, sender in [k for k in self.senders.codes if k[0] == old]:
             self.senders.codes[new, sender] = self.senders.codes.pop((owner, sender))
         self.templates.move(old, new)
+        self.contacts.move(old, new)
         for child in self.subclients.values():
             if child.parent == old:
                 child.parent = new

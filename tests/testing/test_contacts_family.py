@@ -462,3 +462,19 @@ async def test_a_subclient_has_its_own_contacts_groups_and_blacklist(fmt: Format
         assert [(P1,)] == [c.addresses for c in await smsc.contacts.list(groups=gid)]
     (row,) = await wire(emulator, "get", user="shop1")  # the parent acts for it with user=
     assert (P1, str(sid)) == (row["phone"], row["id"])
+
+
+async def test_a_renamed_subclient_keeps_its_contacts_and_groups() -> None:
+    """users.php chg new_login moves the subclient's books and groups to its new login."""
+    emulator = Emulator()
+    emulator.add_subclient("shop1", STRONG)
+    async with emulator.client() as smsc:
+        async with smsc.with_credentials(login="shop1", password=STRONG) as sub:
+            gid = await sub.groups.add("Regulars")
+            await sub.contacts.add(P1, groups=gid)
+            await sub.mail_contacts.add("a@shop.ru")
+        await smsc.subclients.update("shop1", new_login="shop-1")
+        async with smsc.with_credentials(login="shop-1", password=STRONG) as sub:
+            assert [((P1,), (gid,))] == [(c.addresses, c.groups) for c in await sub.contacts.list()]
+            assert [("a@shop.ru",)] == [c.addresses for c in await sub.mail_contacts.list()]
+            assert [gid] == [g.id for g in await sub.groups.list()]
