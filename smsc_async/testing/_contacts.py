@@ -267,13 +267,12 @@ class ContactsFamily:
         """Contacts matching the filters, after ``after_id``, in id order, ``cnt`` at most."""
         after = _int(call.params.get("after_id") or "0", "after_id")
         count = _count(call)
-        matches = _matching(call, self._group_ids(call), self._book(call).contacts.values())
+        later = (c for c in self._book(call).contacts.values() if c.id > after)
         models = []
-        for entry in matches:
-            if entry.id > after:
-                models.append(entry.model())
-                if len(models) == count:
-                    break
+        for entry in _matching(call, self._group_ids(call), later):
+            models.append(entry.model())
+            if len(models) == count:
+                break
         if not models:
             raise Refusal(3, "no records found")
         key = SCRIPTS[call.script]
@@ -438,6 +437,9 @@ def _matching(
     address = call.params.get(SCRIPTS[call.script], "").strip()
     fio = call.params.get("fio", "").strip().lower()
     search = call.params.get("search", "").strip().lower()
+    if groups is None and not (address or fio or search):
+        yield from contacts
+        return
     for entry in contacts:
         if groups is not None and not set(groups) & set(entry.groups):
             continue
