@@ -84,19 +84,24 @@ def checking(command: str) -> Iterator[Checks]:
     check.raise_if_any()
 
 
+def _dd_mm_yyyy(day: dt.date) -> str:
+    # Not strftime("%Y"): glibc writes the year 999 as "999", not "0999".
+    return f"{day.day:02d}.{day.month:02d}.{day.year:04d}"
+
+
 def smsc_date(check: Checks, field: str, value: dt.date | str | None) -> str | None:
     """Render a date as SMSC's ``dd.mm.yyyy``; a string must already be a real such date."""
     if value is None:
         return None
     if isinstance(value, dt.date):
-        return value.strftime("%d.%m.%Y")
+        return _dd_mm_yyyy(value)
     if isinstance(value, str):
         try:
             parsed = dt.datetime.strptime(value, "%d.%m.%Y")  # noqa: DTZ007 - a calendar date
         except ValueError:
             check.fail(field, f"must be a date as dd.mm.yyyy, got {value!r}")
             return None
-        return parsed.strftime("%d.%m.%Y")
+        return _dd_mm_yyyy(parsed)
     check.fail(field, f"must be a date or a 'dd.mm.yyyy' string, got {type(value).__name__}")
     return None
 

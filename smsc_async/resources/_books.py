@@ -145,7 +145,7 @@ class Book:
         listed = list(items)
         bad = [repr(v) for v in listed if not self.is_address(v)]
         if bad:
-            check.fail(field, f"must be {self.what}; bad: {', '.join(bad[:3])}")
+            check.fail(field, f"must be {self.what} (several: a list); bad: {', '.join(bad[:3])}")
             return None
         if not listed:
             check.fail(field, f"must hold at least one {self.what}")

@@ -82,26 +82,27 @@ class ContactsResource(Resource):
         tags: str | None,
         other_addresses: str | Iterable[str] | None,
     ) -> dict[str, str]:
-        texts = {
-            "name": name,
-            "first_name": first_name,
-            "last_name": last_name,
-            "middle_name": middle_name,
-            "myid": myid,
-            "comments": comments,
-            "tags": tags,
-        }
-        for field, value in texts.items():
+        # Checked in argument order, so ValidationError lists the fields as they were given.
+        check_text(check, "name", name)
+        grp = check_groups(check, "groups", groups)
+        for field, value in (
+            ("first_name", first_name),
+            ("last_name", last_name),
+            ("middle_name", middle_name),
+        ):
+            check_text(check, field, value)
+        bd = smsc_date(check, "birthday", birthday)
+        for field, value in (("myid", myid), ("comments", comments), ("tags", tags)):
             check_text(check, field, value)
         # Assumption: mails.php takes other addresses in ``pho`` too (only phones.php's
         # parameters are documented; "the request format is similar").
         return form(
             name=name,
-            grp=check_groups(check, "groups", groups),
+            grp=grp,
             fnm=first_name,
             lnm=last_name,
             mnm=middle_name,
-            bd=smsc_date(check, "birthday", birthday),
+            bd=bd,
             myid=myid,
             cmt=comments,
             tags=tags,
@@ -222,7 +223,8 @@ class ContactsResource(Resource):
             }
             if address is None:
                 check.fail("address", "is required: which contact to change")
-            if len(params) == 1:
+            given = (new_addresses, name, groups, first_name, last_name, middle_name, birthday)
+            if all(v is None for v in (*given, myid, comments, tags, other_addresses)):
                 check.fail("change", "nothing to change: give at least one new value")
         await self._call(book.change, params)
 
@@ -260,14 +262,11 @@ class ContactsResource(Resource):
         fio: str | None,
         search: str | None,
     ) -> dict[str, str]:
+        grp = check_groups(check, "groups", groups)  # in argument order, like _fields
+        value = self._book.address_one(check, "address", address)
         check_text(check, "fio", fio)
         check_text(check, "search", search)
-        return form(
-            grp=check_groups(check, "groups", groups),
-            fio=fio,
-            search=search,
-            **{self._book.address: self._book.address_one(check, "address", address)},
-        )
+        return form(grp=grp, fio=fio, search=search, **{self._book.address: value})
 
     async def list(
         self,
