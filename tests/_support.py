@@ -8,6 +8,7 @@ from urllib.parse import parse_qsl
 import httpx
 
 from smsc_async import Format, Rule, SmscClient
+from smsc_async._commands import Command
 from smsc_async.resources import _books, op_templates, subclients
 from smsc_async.resources.senders import ADD, CHANGE, CHECK_CODE, DELETE, LIST, SEND_CODE
 from smsc_async.resources.tariffs import GET_PRICE
@@ -50,43 +51,29 @@ def reply(text: str, charset: str = "utf-8") -> httpx.Response:
 
 # Every command the SDK declares, with no client-side rules: for tests of the emulator's own
 # refereeing, which need a client that does not keep to the rules.
-NO_RULES: dict[str, tuple[Rule, ...]] = {
-    command.name: ()
-    for command in (
-        GET_PRICE,
-        LIST,
-        ADD,
-        CHANGE,
-        DELETE,
-        SEND_CODE,
-        CHECK_CODE,
-        subclients.CREATE,
-        subclients.UPDATE,
-        subclients.PAY,
-        subclients.STATS,
-        subclients.DETAILED_STATS,
-        op_templates.ADD,
-        op_templates.GET,
-        _books.ADD_GROUP,
-        _books.CHANGE_GROUP,
-        _books.DELETE_GROUP,
-        _books.GET_GROUP,
-        *(
-            command
-            for book in (_books.PHONES, _books.MAILS)
-            for command in (
-                book.add,
-                book.change,
-                book.delete,
-                book.get,
-                book.add_black,
-                book.del_black,
-                book.get_black,
-                *book.move_group.values(),
-            )
-        ),
-    )
-}
+_EVERY_COMMAND: tuple[Command[Any], ...] = (
+    GET_PRICE,
+    LIST,
+    ADD,
+    CHANGE,
+    DELETE,
+    SEND_CODE,
+    CHECK_CODE,
+    subclients.CREATE,
+    subclients.UPDATE,
+    subclients.PAY,
+    subclients.STATS,
+    subclients.DETAILED_STATS,
+    op_templates.ADD,
+    op_templates.GET,
+    _books.ADD_GROUP,
+    _books.CHANGE_GROUP,
+    _books.DELETE_GROUP,
+    _books.GET_GROUP,
+    *_books.PHONES.commands(),
+    *_books.MAILS.commands(),
+)
+NO_RULES: dict[str, tuple[Rule, ...]] = {command.name: () for command in _EVERY_COMMAND}
 
 
 def unpaced(emulator: Emulator, **kwargs: Any) -> SmscClient:

@@ -132,6 +132,19 @@ class Book:
     del_black: Command[None]
     get_black: Command[list[BlacklistEntry]]
 
+    def commands(self) -> tuple[Command[Any], ...]:
+        """Every command of the book's own script (the group commands are shared)."""
+        return (
+            self.add,
+            self.change,
+            self.delete,
+            self.get,
+            *self.move_group.values(),
+            self.add_black,
+            self.del_black,
+            self.get_black,
+        )
+
     def addresses(
         self, check: Checks, field: str, values: str | Iterable[str] | None
     ) -> str | None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Protocol, TypeVar
 
-from smsc_async.errors import ParseError
+from smsc_async.errors import NotFoundError, ParseError
 
-__all__ = ["Fetch", "pages"]
+__all__ = ["Fetch", "or_empty", "pages"]
 
 
 class _HasId(Protocol):
@@ -16,6 +16,7 @@ class _HasId(Protocol):
 
 
 R = TypeVar("R", bound=_HasId)
+T = TypeVar("T")
 
 Fetch = Callable[[int | None], Awaitable[list[R]]]
 """Fetches the page after a cursor (``None``: the first page)."""
@@ -53,3 +54,15 @@ async def pages(
         del page
         if not full or cursor is None:
             return
+
+
+async def or_empty(page: Awaitable[list[T]]) -> list[T]:
+    """A list reply, or an empty list where SMSC answered error 3.
+
+    Assumption: on a list command, error 3 ("no records found", seed 004) is an empty page,
+    not a failure.
+    """
+    try:
+        return await page
+    except NotFoundError:
+        return []

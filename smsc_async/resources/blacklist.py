@@ -6,11 +6,10 @@ import builtins
 from collections.abc import AsyncIterator
 
 from smsc_async._validation import checking
-from smsc_async.errors import NotFoundError
 from smsc_async.models.contacts import BlacklistEntry, BlockType
 from smsc_async.resources._base import Call, Resource, form
 from smsc_async.resources._books import MAX_CNT, PHONES, Book
-from smsc_async.resources._paging import pages
+from smsc_async.resources._paging import or_empty, pages
 from smsc_async.resources.contacts import check_cnt, check_id, check_text
 
 __all__ = ["BlacklistResource"]
@@ -118,8 +117,4 @@ class BlacklistResource(Resource):
         return pages(fetch, page_size, ascending=False, command=self._book.get_black.name)
 
     async def _page(self, params: dict[str, str]) -> builtins.list[BlacklistEntry]:
-        try:
-            return await self._call(self._book.get_black, params)
-        except NotFoundError:
-            # Assumption: on a list, error 3 ("no records found") is an empty page, not a failure.
-            return []
+        return await or_empty(self._call(self._book.get_black, params))

@@ -7,11 +7,10 @@ import datetime as dt
 from collections.abc import AsyncIterator, Iterable
 
 from smsc_async._validation import Checks, checking, smsc_date
-from smsc_async.errors import NotFoundError
 from smsc_async.models.contacts import Contact
 from smsc_async.resources._base import Call, Resource, form
 from smsc_async.resources._books import MAX_CNT, PHONES, Book
-from smsc_async.resources._paging import pages
+from smsc_async.resources._paging import or_empty, pages
 
 __all__ = ["ContactsResource", "check_cnt", "check_groups", "check_id", "check_text"]
 
@@ -343,8 +342,4 @@ class ContactsResource(Resource):
         return pages(fetch, page_size, ascending=True, command=self._book.get.name)
 
     async def _page(self, params: dict[str, str]) -> builtins.list[Contact]:
-        try:
-            return await self._call(self._book.get, params)
-        except NotFoundError:
-            # Assumption: on a list, error 3 ("no records found") is an empty page, not a failure.
-            return []
+        return await or_empty(self._call(self._book.get, params))

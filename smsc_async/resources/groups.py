@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from smsc_async._validation import Checks, checking
-from smsc_async.errors import NotFoundError
 from smsc_async.models.contacts import ContactGroup
 from smsc_async.resources._base import Call, Resource, form
 from smsc_async.resources._books import (
@@ -15,6 +14,7 @@ from smsc_async.resources._books import (
     Book,
     MoveGroup,
 )
+from smsc_async.resources._paging import or_empty
 from smsc_async.resources.contacts import check_id, check_text
 
 __all__ = ["GroupsResource"]
@@ -81,10 +81,7 @@ class GroupsResource(Resource):
         Returns:
             The groups; an empty list where there are none (SMSC's error 3).
         """
-        try:
-            return await self._call(GET_GROUP, {"type": str(self._book.group_type)})
-        except NotFoundError:
-            return []
+        return await or_empty(self._call(GET_GROUP, {"type": str(self._book.group_type)}))
 
     async def move_contact(self, address: str, group_id: int) -> None:
         """Move a contact to a group, out of its other groups (``move_group=1``).
