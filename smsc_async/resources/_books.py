@@ -164,6 +164,12 @@ class Book:
             check.fail(field, f"must hold at least one {self.what}")
         return ",".join(self.normalize(v) for v in listed)
 
+    def naming(self, check: Checks, address: str | None) -> dict[str, str]:
+        """The parameter naming a contact or entry by its address (required)."""
+        if address is None:
+            check.fail("address", f"is required: {self.what}")
+        return {self.address: self.address_one(check, "address", address) or ""}
+
     def address_one(self, check: Checks, field: str, value: str | None) -> str | None:
         """Exactly one address (``None`` passes)."""
         if value is None:

@@ -49,15 +49,13 @@ class BlacklistResource(Resource):
         """
         book = self._book
         with checking(book.add_black.name) as check:
-            value = book.address_one(check, "address", address)
-            if address is None:
-                check.fail("address", "is required")
+            named = book.naming(check, address)
             if isinstance(type, bool) or not isinstance(type, int) or type not in _KNOWN_TYPES:
                 names = ", ".join(f"{t.name} ({int(t)})" for t in BlockType)
                 check.fail("type", f"must be a BlockType: {names}; got {type!r}")
             check_text(check, "comment", comment)
         # Assumption: the comment travels as ``cmt``, as a contact's does.
-        params = {book.address: value or "", **form(type=int(type), cmt=comment)}
+        params = {**named, **form(type=int(type), cmt=comment)}
         reply = await self._call(book.add_black, params)
         return reply.id
 
@@ -70,10 +68,8 @@ class BlacklistResource(Resource):
         """
         book = self._book
         with checking(book.del_black.name) as check:
-            value = book.address_one(check, "address", address)
-            if address is None:
-                check.fail("address", "is required")
-        await self._call(book.del_black, {book.address: value or ""})
+            named = book.naming(check, address)
+        await self._call(book.del_black, named)
 
     async def list(
         self, *, prev_id: int | None = None, cnt: int | None = None

@@ -204,7 +204,7 @@ class ContactsResource(Resource):
         book = self._book
         with checking(book.change.name) as check:
             params = {
-                book.address: book.address_one(check, "address", address) or "",
+                **book.naming(check, address),
                 **form(**{book.new_address: book.addresses(check, "new_addresses", new_addresses)}),
                 **self._fields(
                     check,
@@ -220,8 +220,6 @@ class ContactsResource(Resource):
                     other_addresses=other_addresses,
                 ),
             }
-            if address is None:
-                check.fail("address", "is required: which contact to change")
             given = (new_addresses, name, groups, first_name, last_name, middle_name, birthday)
             if all(v is None for v in (*given, myid, comments, tags, other_addresses)):
                 check.fail("change", "nothing to change: give at least one new value")
@@ -248,10 +246,8 @@ class ContactsResource(Resource):
         """
         book = self._book
         with checking(book.delete.name) as check:
-            value = book.address_one(check, "address", address)
-            if address is None:
-                check.fail("address", "is required: which contact to delete")
-        await self._call(book.delete, {book.address: value or ""})
+            named = book.naming(check, address)
+        await self._call(book.delete, named)
 
     def _filters(
         self,

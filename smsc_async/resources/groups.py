@@ -114,11 +114,9 @@ class GroupsResource(Resource):
         book = self._book
         command = book.move_group[how]
         with checking(command.name) as check:
-            value = book.address_one(check, "address", address)
-            if address is None:
-                check.fail("address", "is required: which contact")
+            named = book.naming(check, address)
             _check_group(check, group_id)
-        await self._call(command, {book.address: value or "", "grp": str(group_id)})
+        await self._call(command, {**named, "grp": str(group_id)})
 
 
 def _check_group(check: Checks, group_id: int) -> None:

@@ -235,13 +235,7 @@ def _rows(fmt: Format, root: str, element: str, rows: Sequence[Fields]) -> str:
 
 def render_subclient_id(fmt: Format, id: int) -> str:  # noqa: A002
     """The reply to ``users.php?add=1``: the new subclient's id."""
-    if fmt is Format.LINES:
-        return f"ID = {id}"
-    if fmt is Format.CSV:
-        return str(id)
-    if fmt is Format.XML:
-        return f"<result>\n<id>{id}</id>\n</result>"
-    return _json({"id": id})
+    return render_created_id(fmt, id, root="result")
 
 
 def render_subclient_stats(fmt: Format, rows: Sequence[SubclientStats]) -> str:
