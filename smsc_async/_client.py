@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -15,6 +16,10 @@ from smsc_async._config import (
     DEFAULT_CONCURRENCY,
     DEFAULT_MARGIN,
     DEFAULT_TIMEOUT,
+    ENV_APIKEY,
+    ENV_BASE_URL,
+    ENV_LOGIN,
+    ENV_PASSWORD,
     ClientConfig,
     Credentials,
 )
@@ -176,6 +181,49 @@ class SmscClient:
         self._options = CallOptions(deadline=deadline, timeout=request_timeout)
         self._owns_transport = True
         self._owns_path = True
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **options: Any) -> SmscClient:
+        """A client for the account the environment names.
+
+        Reads ``SMSC_LOGIN`` and ``SMSC_PASSWORD``, or ``SMSC_APIKEY``, and ``SMSC_BASE_URL``
+        (optional); empty variables count as unset. Keyword arguments go to the constructor
+        and win over the environment (credentials given as arguments replace all three
+        variables)::
+
+            async with SmscClient.from_env(fmt=Format.XML) as smsc:
+                ...
+
+        Args:
+            environ: Where to read the variables (``os.environ`` by default).
+            **options: Any :class:`SmscClient` keyword argument.
+
+        Raises:
+            ValidationError: No credentials (naming the variables), conflicting ones, or a
+                bad option. Values are never echoed.
+        """
+        env = os.environ if environ is None else environ
+        found = {
+            keyword: env[name]
+            for keyword, name in (
+                ("login", ENV_LOGIN),
+                ("password", ENV_PASSWORD),
+                ("apikey", ENV_APIKEY),
+                ("base_url", ENV_BASE_URL),
+            )
+            if env.get(name)
+        }
+        credentials = {"login", "password", "apikey"}
+        if credentials & options.keys():
+            found = {k: v for k, v in found.items() if k not in credentials}
+        settings: dict[str, Any] = {**found, **options}
+        if not credentials & settings.keys():
+            with checking("SmscClient.from_env") as check:
+                check.fail(
+                    "credentials",
+                    f"set {ENV_LOGIN} and {ENV_PASSWORD}, or {ENV_APIKEY} (none is set)",
+                )
+        return cls(**settings)
 
     @property
     def config(self) -> ClientConfig:

@@ -17,6 +17,10 @@ __all__ = [
     "DEFAULT_CONCURRENCY",
     "DEFAULT_MARGIN",
     "DEFAULT_TIMEOUT",
+    "ENV_APIKEY",
+    "ENV_BASE_URL",
+    "ENV_LOGIN",
+    "ENV_PASSWORD",
     "ClientConfig",
     "Credentials",
 ]
@@ -28,6 +32,11 @@ DEFAULT_TIMEOUT = 30.0
 DEFAULT_CONCURRENCY = 14
 # Seconds between sending a request and SMSC counting it that every window allows for.
 DEFAULT_MARGIN = 1.0
+# Where SmscClient.from_env() and the command line look for the account and the server.
+ENV_LOGIN = "SMSC_LOGIN"
+ENV_PASSWORD = "SMSC_PASSWORD"  # noqa: S105 - the variable's name, not a password
+ENV_APIKEY = "SMSC_APIKEY"
+ENV_BASE_URL = "SMSC_BASE_URL"
 
 
 @attrs.frozen

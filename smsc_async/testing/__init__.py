@@ -42,7 +42,7 @@ except ImportError as exc:  # pragma: no cover - depends on the installed extras
 from smsc_async.testing._calls import Call, Refusal, Upload
 from smsc_async.testing._faults import ConnectionResetByEmulator, Faults
 from smsc_async.testing._rules import Ban, RuleBook, ServerRule, Violation, Window
-from smsc_async.testing._serve import serve, serving
+from smsc_async.testing._serve import serve, serving, serving_in_thread
 from smsc_async.testing._transport import EmulatorTransport
 
 __all__ = [
@@ -78,4 +78,5 @@ __all__ = [
     "render_tariffs",
     "serve",
     "serving",
+    "serving_in_thread",
 ]

@@ -5,14 +5,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+import threading
+import time
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from smsc_async.testing._emulator import Emulator
 
-__all__ = ["RedactSecrets", "serve", "serving"]
+__all__ = ["RedactSecrets", "serve", "serving", "serving_in_thread"]
 
 _STARTUP_POLLS = 500  # x 10 ms: give up on a server that has not started in 5 s
 _SECRET_IN_QUERY = re.compile(r"\b(psw|pswc|apikey|password)=[^&\s\"]*", re.IGNORECASE)
@@ -71,6 +73,43 @@ async def serving(
     finally:
         server.should_exit = True
         await task
+
+
+@contextmanager
+def serving_in_thread(
+    emulator: Emulator, *, host: str = "127.0.0.1", port: int = 0
+) -> Iterator[str]:
+    """Serve ``emulator`` from a background thread while the block runs; yields its base URL.
+
+    For code that is not async itself, or runs its own event loop: a command line, a
+    framework's synchronous test client (FastAPI's ``TestClient``)::
+
+        with serving_in_thread(Emulator(minute=1.0)) as base_url:
+            monkeypatch.setenv("SMSC_BASE_URL", base_url)
+            ...
+
+    The emulator's requests run on the thread's event loop; read its state (``traffic``,
+    ``violations``) once the requests you made have been answered.
+    """
+    import uvicorn  # noqa: PLC0415
+
+    config = uvicorn.Config(emulator, host=host, port=port, log_level="warning", lifespan="off")
+    server = uvicorn.Server(config)
+    _redact_uvicorn_logs()
+    thread = threading.Thread(target=server.run, name="smsc-emulator", daemon=True)
+    thread.start()
+    try:
+        for _ in range(_STARTUP_POLLS):
+            if server.started or not thread.is_alive():
+                break
+            time.sleep(0.01)
+        if not server.started:
+            raise RuntimeError("the emulator's uvicorn server did not start within 5 s")
+        bound = server.servers[0].sockets[0].getsockname()[1]
+        yield f"http://{host}:{bound}/sys/"
+    finally:
+        server.should_exit = True
+        thread.join()
 
 
 def serve(emulator: Emulator, *, host: str = "127.0.0.1", port: int = 8080) -> None:

@@ -1,4 +1,4 @@
-"""The ``smsc-async`` command line, through click's ``CliRunner`` (nothing is served)."""
+"""``smsc-async`` and ``smsc-async emulator``, through click's ``CliRunner`` (nothing is served)."""
 
 from __future__ import annotations
 
@@ -37,12 +37,12 @@ def test_the_console_script_is_the_click_group() -> None:
 
 
 @pytest.mark.parametrize("flag", ["--help", "-h"])
-def test_help_lists_the_emulator_command(flag: str) -> None:
-    """``smsc-async --help`` describes the tool and lists the ``emulator`` command."""
+def test_help_lists_every_command(flag: str) -> None:
+    """``smsc-async --help`` describes the tool and lists its commands."""
     result = run(flag)
     assert 0 == result.exit_code
     assert result.stdout.startswith("Usage: smsc-async [OPTIONS] COMMAND [ARGS]...")
-    assert ["emulator"] == [
+    assert ["demo", "emulator"] == [
         line.split()[0]
         for line in result.stdout.partition("Commands:\n")[2].splitlines()
         if line.strip()

@@ -1,25 +1,13 @@
-"""The ``smsc-async`` command line (needs the ``cli`` extra).
-
-Commands:
-    emulator  Serve the SMSC emulator over HTTP on this machine.
-"""
+"""``smsc-async emulator``: serve the SMSC emulator on this machine."""
 
 from __future__ import annotations
 
 import click
 
-from smsc_async import __version__
-
-__all__ = ["main"]
+__all__ = ["emulator"]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="smsc-async")
-def main() -> None:
-    """smsc-async: the async SMSC SDK's command line."""
-
-
-@main.command()
+@click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535))
 @click.option(
