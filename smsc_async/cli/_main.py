@@ -5,8 +5,11 @@ from __future__ import annotations
 import click
 
 from smsc_async import __version__
+from smsc_async.cli._account import senders, tariffs
+from smsc_async.cli._contacts import contacts
 from smsc_async.cli._demo import demo
 from smsc_async.cli._emulator import emulator
+from smsc_async.cli._subclients import subclients
 
 __all__ = ["main"]
 
@@ -20,5 +23,5 @@ def main() -> None:
     """
 
 
-main.add_command(demo)
-main.add_command(emulator)
+for command in (demo, emulator, tariffs, senders, subclients, contacts):
+    main.add_command(command)

@@ -1,0 +1,193 @@
+"""What the account commands share: connection options, running a call, errors, output.
+
+Errors reach the user as one line, never a traceback: bad input (an option, a file, an
+argument the SDK's checks refuse) exits with 2, as click's own usage errors do; SMSC
+refusing or not answering exits with 1.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import enum
+import functools
+import json
+from collections.abc import Awaitable, Callable, Mapping
+from decimal import Decimal
+from typing import Any, ParamSpec, TypeVar
+
+import attrs
+import click
+from rich.console import Console
+
+from smsc_async import Format, SmscClient, SmscError, ValidationError
+
+__all__ = [
+    "Account",
+    "UserError",
+    "account_options",
+    "err_console",
+    "fmt_option",
+    "jsonable",
+    "out_console",
+    "print_json",
+    "run",
+]
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+FORMATS = {"json": Format.JSON, "xml": Format.XML, "csv": Format.CSV, "lines": Format.LINES}
+
+
+class UserError(click.ClickException):
+    """A mistake of the user's (an option, a file, an argument): one line, exit code 2."""
+
+    exit_code = 2
+
+
+class SmscFailure(click.ClickException):
+    """SMSC refused, or could not be reached: one line, exit code 1."""
+
+    exit_code = 1
+
+
+def out_console() -> Console:
+    """Where results go: standard output (click's, so its test runner captures it)."""
+    return Console(file=click.get_text_stream("stdout"), soft_wrap=True)
+
+
+def err_console() -> Console:
+    """Where progress and notes go: standard error, so ``--json`` output stays clean."""
+    return Console(file=click.get_text_stream("stderr"), soft_wrap=True)
+
+
+def jsonable(value: object) -> Any:
+    """``value`` as plain JSON data: attrs models as objects, money as strings, dates ISO."""
+    if attrs.has(type(value)):
+        value = attrs.asdict(value, recurse=False)  # type: ignore[arg-type] # attrs.has checked
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [jsonable(v) for v in value]
+    if isinstance(value, enum.Enum):
+        return jsonable(value.value)
+    # Money as a string keeps every digit a float would round.
+    return str(value) if isinstance(value, Decimal) else _date(value)
+
+
+def _date(value: object) -> object:
+    return value.isoformat() if isinstance(value, dt.date | dt.datetime) else value
+
+
+def print_json(value: object) -> None:
+    """Print ``value`` as indented JSON on standard output."""
+    click.echo(json.dumps(jsonable(value), ensure_ascii=False, indent=2))
+
+
+@attrs.frozen
+class Account:
+    """The account and server the command talks to, from options or ``SMSC_*`` variables."""
+
+    login: str | None
+    password: str | None = attrs.field(repr=False)
+    apikey: str | None = attrs.field(repr=False)
+    base_url: str | None
+    fmt: Format
+
+    def client(self) -> SmscClient:
+        """A client for the account.
+
+        Raises:
+            UserError: No credentials, or conflicting ones.
+        """
+        if self.apikey is None and (self.login is None or self.password is None):
+            raise UserError(
+                "no account: set SMSC_LOGIN and SMSC_PASSWORD (or SMSC_APIKEY), "
+                "or give --login and --password (or --apikey)"
+            )
+        options: dict[str, Any] = {"fmt": self.fmt}
+        if self.base_url is not None:
+            options["base_url"] = self.base_url
+        if self.apikey is not None:
+            if self.login is not None:
+                raise UserError("give an API key, or a login and password, not both")
+            return SmscClient(apikey=self.apikey, **options)
+        return SmscClient(login=self.login, password=self.password, **options)
+
+
+def fmt_option(function: Callable[P, T]) -> Callable[P, T]:
+    """``--fmt``: the wire format to ask SMSC for."""
+    return click.option(
+        "--fmt",
+        "fmt_name",
+        type=click.Choice(list(FORMATS)),
+        default="json",
+        show_default=True,
+        help="Wire format to ask SMSC for (every one gives the same results).",
+    )(function)
+
+
+def account_options(function: Callable[..., T]) -> Callable[..., T]:
+    """The connection options, collected into one ``account`` argument; and ``--json``."""
+
+    @click.option(
+        "--login", envvar="SMSC_LOGIN", show_envvar=True, help="Account login.", default=None
+    )
+    @click.option(
+        "--password",
+        envvar="SMSC_PASSWORD",
+        show_envvar=True,
+        default=None,
+        help="Account password (the variable keeps it out of your shell history).",
+    )
+    @click.option("--apikey", envvar="SMSC_APIKEY", show_envvar=True, default=None, help="API key.")
+    @click.option(
+        "--base-url",
+        envvar="SMSC_BASE_URL",
+        show_envvar=True,
+        default=None,
+        help="Where SMSC's scripts live [default: https://smsc.ru/sys/].",
+    )
+    @fmt_option
+    @click.option("--json", "as_json", is_flag=True, help="Print JSON, for scripts.")
+    @functools.wraps(function)
+    def wrapper(
+        *args: Any,
+        login: str | None,
+        password: str | None,
+        apikey: str | None,
+        base_url: str | None,
+        fmt_name: str,
+        **kwargs: Any,
+    ) -> T:
+        account = Account(
+            login=login or None,
+            password=password or None,
+            apikey=apikey or None,
+            base_url=base_url or None,
+            fmt=FORMATS[fmt_name],
+        )
+        return function(*args, account=account, **kwargs)
+
+    return wrapper
+
+
+def run(account: Account, work: Callable[[SmscClient], Awaitable[T]]) -> T:
+    """Run ``work`` with a client for ``account`` on a fresh event loop, closing the client.
+
+    Raises:
+        UserError: Bad input: the SDK's checks refused an argument (nothing was sent).
+        SmscFailure: SMSC answered an error, or no usable answer came.
+    """
+
+    async def main() -> T:
+        async with account.client() as smsc:
+            return await work(smsc)
+
+    try:
+        return asyncio.run(main())
+    except ValidationError as exc:
+        raise UserError(str(exc)) from None
+    except SmscError as exc:
+        raise SmscFailure(str(exc)) from None

@@ -1,0 +1,237 @@
+"""Bulk commands from files: reading CSV or JSON records, progress, the per-item report.
+
+A file's *shape* (unreadable, not a list, an unknown column) is the user's mistake and
+stops the command before any request. A bad *value* in one record (a weak password, a
+phone that is not a number) fails that item only, with the SDK's own reason, while the
+other items go ahead: the report lists every item as done, failed or not done.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+import attrs
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from smsc_async import ValidationError
+from smsc_async.bulk import BulkReport, ItemResult, ItemStatus
+from smsc_async.bulk import Progress as JobProgress
+from smsc_async.cli._common import (
+    SmscFailure,
+    UserError,
+    err_console,
+    jsonable,
+    out_console,
+    print_json,
+)
+
+__all__ = [
+    "Record",
+    "finish",
+    "prepare_report",
+    "progress_bar",
+    "read_records",
+    "split_list",
+    "write_report",
+]
+
+S = TypeVar("S")
+R = TypeVar("R")
+_SHOWN_FAILURES = 20  # the table lists this many failed items; the report has them all
+
+
+@attrs.frozen
+class Record:
+    """One record of an input file, and where it stands, for error messages."""
+
+    where: str
+    fields: Mapping[str, Any]
+
+    def fail(self, message: str) -> UserError:
+        """The user error for this record."""
+        return UserError(f"{self.where}: {message}")
+
+    def check_keys(self, known: Sequence[str], required: Sequence[str]) -> None:
+        """Refuse unknown and missing keys.
+
+        Raises:
+            UserError: Naming the first problem and what is allowed.
+        """
+        unknown = [k for k in self.fields if k not in known]
+        if unknown:
+            raise self.fail(f"unknown field {unknown[0]!r} (known: {', '.join(known)})")
+        missing = [k for k in required if self.fields.get(k) in (None, "")]
+        if missing:
+            raise self.fail(f"{missing[0]!r} is missing")
+
+
+def read_records(path: Path) -> list[Record]:
+    """The records of a ``.csv`` file (a header, a record a row) or ``.json`` file (an array).
+
+    Raises:
+        UserError: The file cannot be read, or is not such a file.
+    """
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".json"):
+        raise UserError(f"{path}: give a .csv or a .json file")
+    try:
+        text = path.read_text(encoding="utf-8-sig")  # a BOM from spreadsheet exports is fine
+    except OSError as exc:
+        raise UserError(f"{path}: cannot read it ({exc.strerror})") from None
+    except UnicodeDecodeError:
+        raise UserError(f"{path}: cannot read it (not UTF-8 text)") from None
+    return _read_csv(path, text) if suffix == ".csv" else _read_json(path, text)
+
+
+def _read_csv(path: Path, text: str) -> list[Record]:
+    reader = csv.DictReader(text.splitlines())
+    if not reader.fieldnames:
+        raise UserError(f"{path}: empty, a header row is needed")
+    records = []
+    try:
+        for row in reader:
+            where = f"{path} line {reader.line_num}"
+            if None in row:
+                raise UserError(f"{where}: more cells than the header has columns")
+            fields = {k.strip(): (v or "").strip() for k, v in row.items()}
+            records.append(Record(where, {k: v for k, v in fields.items() if v != ""}))
+    except csv.Error as exc:
+        raise UserError(f"{path} line {reader.line_num}: {exc}") from None
+    return records
+
+
+def _read_json(path: Path, text: str) -> list[Record]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UserError(f"{path} line {exc.lineno}: not JSON ({exc.msg})") from None
+    if not isinstance(data, list):
+        raise UserError(f"{path}: give a JSON array of objects")
+    records = []
+    for number, item in enumerate(data, 1):
+        where = f"{path} item {number}"
+        if not isinstance(item, dict):
+            raise UserError(f"{where}: give an object")
+        records.append(Record(where, {k: v for k, v in item.items() if v is not None}))
+    return records
+
+
+def split_list(value: object) -> list[Any]:
+    """A list field: a JSON array as it is, a CSV cell split at ``;`` or ``,``."""
+    if isinstance(value, list):
+        return value
+    if isinstance(value, str):
+        return [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
+    return [value]
+
+
+def prepare_report(source: Path, given: Path | None) -> Path:
+    """Where the report goes: as given, or beside the input as ``<name>.report.json``.
+
+    It is checked writable before any request, so no outcome is lost for want of a place.
+
+    Raises:
+        UserError: The report cannot be written there.
+    """
+    path = given if given is not None else source.with_name(source.stem + ".report.json")
+    try:
+        with path.open("a", encoding="utf-8"):
+            pass
+    except OSError as exc:
+        raise UserError(f"{path}: cannot write the report there ({exc.strerror})") from None
+    return path
+
+
+@contextmanager
+def progress_bar(total: int, what: str) -> Iterator[Callable[[JobProgress[Any, Any]], None]]:
+    """A progress bar on standard error while the block runs; yields the job's hook."""
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[failed]} failed"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=err_console()) as bar:
+        task = bar.add_task(what, total=total, failed=0)
+
+        def update(progress: JobProgress[Any, Any]) -> None:
+            bar.update(task, completed=progress.finished, failed=progress.failed)
+
+        yield update
+
+
+def _error(error: BaseException | None) -> dict[str, Any] | None:
+    if error is None:
+        return None
+    described: dict[str, Any] = {"type": type(error).__name__, "message": str(error)}
+    if isinstance(error, ValidationError):
+        described["fields"] = list(error.fields)
+    return described
+
+
+def _entry(result: ItemResult[S, R], name: Callable[[S], str]) -> dict[str, Any]:
+    return {
+        "index": result.index,
+        "item": name(result.item),
+        "status": result.status.value,
+        "steps": list(result.steps),
+        "value": jsonable(result.value),
+        "error": _error(result.error),
+    }
+
+
+def write_report(path: Path, report: BulkReport[S, R], name: Callable[[S], str]) -> dict[str, Any]:
+    """Write every item's outcome to ``path`` as JSON; the document written.
+
+    Items are named by ``name`` (a login, a phone number), never by what they carry
+    (passwords stay out of the report).
+    """
+    document = {
+        "total": len(report),
+        "done": len(report.done),
+        "failed": len(report.failed),
+        "not_done": len(report.not_done),
+        "cancelled": report.cancelled,
+        "items": [_entry(result, name) for result in report],
+    }
+    path.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return document
+
+
+def finish(
+    document: dict[str, Any], path: Path, report: BulkReport[S, R], *, as_json: bool
+) -> None:
+    """Print the outcome; exit with 1 when an item was not done.
+
+    Raises:
+        SmscFailure: Some items failed or were not done (the report says which and why).
+    """
+    if as_json:
+        print_json(document)
+    else:
+        counts = Table("done", "failed", "not done", "report", title="Outcome")
+        counts.add_row(
+            str(document["done"]), str(document["failed"]), str(document["not_done"]), str(path)
+        )
+        console = out_console()
+        console.print(counts)
+        failed = [e for e in document["items"] if e["status"] == ItemStatus.FAILED.value]
+        if failed:
+            reasons = Table("item", "steps done", "reason", title="Failed items")
+            for entry in failed[:_SHOWN_FAILURES]:
+                reasons.add_row(entry["item"], ", ".join(entry["steps"]), entry["error"]["message"])
+            console.print(reasons)
+            if len(failed) > _SHOWN_FAILURES:
+                console.print(f"... and {len(failed) - _SHOWN_FAILURES} more in {path}")
+    if len(report.done) < len(report):
+        raise SmscFailure(
+            f"{len(report.failed)} of {len(report)} items failed and {len(report.not_done)} "
+            f"were not done; see {path}"
+        )
