@@ -104,6 +104,16 @@ class _Window:
             self.log.remove(entry)
             entry.done.set()
 
+    def forget(self, entry: _Entry) -> None:
+        """A request that was sent but certainly never reached SMSC leaves the log.
+
+        Calls already waiting on it wake no earlier than they planned: only later ones
+        gain, which keeps every window at or under its limit.
+        """
+        if entry in self.log:
+            self.log.remove(entry)
+        entry.done.set()
+
 
 class IpGate:
     """What SMSC keeps per IP address: its blocks and the authorisation errors leading there.
@@ -209,6 +219,11 @@ class Admission:
         """The request will not be sent after all."""
         for window, entry in self.entries:
             window.withdraw(entry)
+
+    def refund(self) -> None:
+        """The request never reached SMSC (no connection): it counts in no window."""
+        for window, entry in self.entries:
+            window.forget(entry)
 
 
 class Limiter:

@@ -243,7 +243,14 @@ class CommandPath:
             self._emit(LimiterWait(command.name, self._account, waited, reason))
             log.debug("%s: waited %.3f s for %s", command.name, waited, reason)
         admission.sent(loop.time())
-        raw = await self._send(command, params, files, deadline, options)
+        try:
+            raw = await self._send(command, params, files, deadline, options)
+        except TransportError as exc:
+            if not exc.request_sent:
+                # SMSC never saw it (e.g. no connection): retries of an unreachable server
+                # must not use up the window and then wait a minute for nothing.
+                admission.refund()
+            raise
         return self._decode(command, params, raw)
 
     async def _send(

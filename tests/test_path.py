@@ -299,3 +299,31 @@ async def test_a_shared_read_outlives_one_cancelled_caller_but_not_all() -> None
         await asyncio.gather(lonely, return_exceptions=True)
         await asyncio.sleep(120.0)  # long past the window: had it lived on, it would be sent
     assert ["get.get_price"] + ["senders.get"] * 3 == [x.command for x in emulator.traffic]
+
+
+async def test_requests_that_never_connected_use_up_no_window(router: respx.MockRouter) -> None:
+    """Connection failures leave the identical-request window free: no minute-long wait."""
+    route = router.post("get.php").mock(
+        side_effect=[httpx.ConnectError("refused")] * 5 + [reply('{"zones": []}')]
+    )
+    loop = asyncio.get_running_loop()
+    async with make_client(retries=5) as smsc:
+        started = loop.time()
+        await smsc.tariffs.get()  # 3 identical a minute: the 4th try would wait a minute
+        elapsed = loop.time() - started
+    assert 6 == route.call_count
+    assert elapsed < 30.0  # backoff 0.5 + 1 + 2 + 4 + 8 s and jitter, never the 60 s window
+
+
+async def test_a_request_that_reached_the_server_still_counts(router: respx.MockRouter) -> None:
+    """A read whose answer was lost counted at SMSC: the fourth identical try waits a minute."""
+    route = router.post("get.php").mock(
+        side_effect=[httpx.ReadTimeout("lost")] * 3 + [reply('{"zones": []}')]
+    )
+    loop = asyncio.get_running_loop()
+    async with make_client(retries=5) as smsc:
+        started = loop.time()
+        await smsc.tariffs.get()
+        elapsed = loop.time() - started
+    assert 4 == route.call_count
+    assert elapsed >= 60.0
