@@ -96,13 +96,24 @@ def serving_in_thread(
     config = uvicorn.Config(emulator, host=host, port=port, log_level="warning", lifespan="off")
     server = uvicorn.Server(config)
     _redact_uvicorn_logs()
-    thread = threading.Thread(target=server.run, name="smsc-emulator", daemon=True)
+    failures: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            server.run()
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread below
+            failures.append(exc)
+
+    thread = threading.Thread(target=run, name="smsc-emulator", daemon=True)
     thread.start()
     try:
         for _ in range(_STARTUP_POLLS):
             if server.started or not thread.is_alive():
                 break
             time.sleep(0.01)
+        if not thread.is_alive():
+            cause = failures[0] if failures else None
+            raise RuntimeError(f"the emulator's server could not start on {host}:{port}") from cause
         if not server.started:
             raise RuntimeError("the emulator's uvicorn server did not start within 5 s")
         bound = server.servers[0].sockets[0].getsockname()[1]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import socket
 from urllib.parse import urlsplit
 
 import httpx
@@ -18,6 +19,7 @@ from smsc_async.testing import (
     Emulator,
     render_tariffs,
     serving,
+    serving_in_thread,
 )
 from smsc_async.testing._serve import RedactSecrets
 from smsc_async.testing._tariffs import DEFAULT_TARIFFS
@@ -230,3 +232,27 @@ def test_redact_secrets_masks_a_secret_in_a_preformatted_message() -> None:
     )
     RedactSecrets().filter(record)
     assert "bad request to /sys/get.php?psw=***" == record.getMessage()
+
+
+def test_serving_in_thread_answers_sync_code_and_stops() -> None:
+    """A thread-served emulator answers a plain synchronous POST; the port closes after."""
+    emulator = Emulator()
+    with serving_in_thread(emulator) as base_url:
+        form = {"get_price": "1", "login": "demo", "psw": "demo-password", "fmt": "3"}
+        response = httpx.post(base_url + "get.php", data=form)
+    assert (200, ["get.get_price"]) == (response.status_code, [x.command for x in emulator.traffic])
+    with pytest.raises(httpx.ConnectError):
+        httpx.post(base_url + "get.php", data=form)
+
+
+def test_serving_in_thread_says_when_the_port_is_taken() -> None:
+    """A port in use: a RuntimeError naming it at once, not a wait for a server."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with (
+            pytest.raises(RuntimeError, match=f"could not start on 127.0.0.1:{port}"),
+            serving_in_thread(Emulator(), port=port),
+        ):
+            pass

@@ -1,0 +1,263 @@
+"""``subclients provision FILE``, ``contacts import FILE`` and ``contacts export``."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from smsc_async.testing import Emulator
+from tests.cli.conftest import cli, one_line_error
+
+PASSWORD = "Str0ng-pass"
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# -- subclients provision -------------------------------------------------------------
+
+
+def test_provision_from_csv_creates_pays_and_names_every_subclient(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    """Every row is created, paid and named; the report beside the file says so; exit 0."""
+    source = write(
+        tmp_path / "shops.csv",
+        f"user,password,payment,senders\nshop1,{PASSWORD},100,SHOPA1;SHOPB1\n"
+        f"shop2,{PASSWORD},,\nshop3,{PASSWORD},25.50,SHOPC3\n",
+    )
+    result = cli("subclients", "provision", str(source))
+    assert 0 == result.exit_code, result.output
+    users = emulator.users.subclients
+    assert {"shop1", "shop2", "shop3"} == set(users)
+    assert [Decimal(100), Decimal(0), Decimal("25.50")] == [
+        users[u].balance for u in ("shop1", "shop2", "shop3")
+    ]
+    assert {"SHOPA1", "SHOPB1"} == {e.sender for e in emulator.senders.names["shop1"].values()}
+    report = json.loads((tmp_path / "shops.report.json").read_text(encoding="utf-8"))
+    assert (3, 3, 0, 0) == (report["total"], report["done"], report["failed"], report["not_done"])
+    assert ["create", "pay", "sender SHOPA1", "sender SHOPB1"] == report["items"][0]["steps"]
+    assert users["shop1"].id == report["items"][0]["value"]["id"]
+    assert PASSWORD not in result.output
+    assert PASSWORD not in (tmp_path / "shops.report.json").read_text(encoding="utf-8")
+
+
+def test_provision_from_json_applies_settings(emulator: Emulator, tmp_path: Path) -> None:
+    """JSON records may carry settings; they reach the server with the creation."""
+    records = [
+        {
+            "user": "shop9",
+            "password": PASSWORD,
+            "payment": 10,
+            "senders": ["SHOP9"],
+            "settings": {"fio": "Shop Nine", "test_mode": True},
+        }
+    ]
+    source = write(tmp_path / "shops.json", json.dumps(records))
+    report_file = tmp_path / "out" / "report.json"
+    report_file.parent.mkdir()
+    result = cli("subclients", "provision", str(source), "--report", str(report_file), "--json")
+    assert 0 == result.exit_code, result.output
+    kept = emulator.users.subclients["shop9"].settings
+    assert {"fio": "Shop Nine", "fl2[27]": "1"}.items() <= kept.items()
+    printed = json.loads(result.stdout)
+    assert printed == json.loads(report_file.read_text(encoding="utf-8"))
+    assert "done" == printed["items"][0]["status"]
+
+
+def test_a_bad_item_fails_alone_with_its_reason_and_exit_1(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    """A weak password fails its item before any request; the others are done; exit 1."""
+    source = write(
+        tmp_path / "shops.csv",
+        f"user,password,payment\nshop1,{PASSWORD},10\nweak1,password,10\nshop3,{PASSWORD},10\n",
+    )
+    result = cli("subclients", "provision", str(source))
+    line = one_line_error(result, 1)
+    assert "1 of 3 items failed" in line
+    assert "weak1" in result.stdout  # the failed items' table
+    report = json.loads((tmp_path / "shops.report.json").read_text(encoding="utf-8"))
+    statuses = [(i["item"], i["status"]) for i in report["items"]]
+    assert [("shop1", "done"), ("weak1", "failed"), ("shop3", "done")] == statuses
+    error = report["items"][1]["error"]
+    assert ("ValidationError", ["password"]) == (error["type"], error["fields"])
+    assert not any(x.params.get("user") == "weak1" for x in emulator.traffic)
+
+
+def test_a_taken_login_is_reported_as_the_servers_refusal(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    """A login that exists already fails its item with LoginTakenError after one request."""
+    emulator.add_subclient("shop1", PASSWORD)
+    source = write(tmp_path / "shops.csv", f"user,password\nshop1,{PASSWORD}\n")
+    one_line_error(cli("subclients", "provision", str(source)), 1)
+    report = json.loads((tmp_path / "shops.report.json").read_text(encoding="utf-8"))
+    assert "LoginTakenError" == report["items"][0]["error"]["type"]
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "expected"),
+    [
+        ("shops.txt", "user,password\n", "give a .csv or a .json file"),
+        ("shops.csv", "", "empty, a header row is needed"),
+        ("shops.csv", "user,password,colour\nshop1,x,red\n", "line 2: unknown field 'colour'"),
+        ("shops.csv", "user,password\n,Str0ng-pass\n", "line 2: 'user' is missing"),
+        ("shops.csv", "user,password\nshop1,a,b\n", "line 2: more cells than the header"),
+        ("shops.json", "[{", "line 1: not JSON"),
+        ("shops.json", '{"user": "shop1"}', "give a JSON array of objects"),
+        ("shops.json", '["shop1"]', "item 1: give an object"),
+        ("shops.json", '[{"user": "a", "password": "b", "settings": 3}]', "'settings' must be"),
+        (
+            "shops.json",
+            '[{"user": "a", "password": "b", "settings": {"colour": 1}}]',
+            "item 1: settings:",
+        ),
+    ],
+)
+def test_a_file_of_the_wrong_shape_stops_before_any_request(
+    emulator: Emulator, tmp_path: Path, name: str, text: str, expected: str
+) -> None:
+    """A file that is not such a list: exit 2, one line saying where, nothing sent."""
+    source = write(tmp_path / name, text)
+    line = one_line_error(cli("subclients", "provision", str(source)), 2)
+    assert expected in line
+    assert [] == emulator.traffic
+    assert not (tmp_path / "shops.report.json").exists()
+
+
+def test_a_missing_file_is_a_user_error(emulator: Emulator, tmp_path: Path) -> None:
+    """A file that is not there: exit 2, the file named."""
+    line = one_line_error(cli("subclients", "provision", str(tmp_path / "none.csv")), 2)
+    assert "none.csv: cannot read it" in line
+    assert [] == emulator.traffic
+
+
+def test_a_report_that_cannot_be_written_stops_before_any_request(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    """``--report`` into a missing folder: exit 2 before anything is sent (no lost outcome)."""
+    source = write(tmp_path / "shops.csv", f"user,password\nshop1,{PASSWORD}\n")
+    result = cli("subclients", "provision", str(source), "--report", str(tmp_path / "no" / "r"))
+    assert "cannot write the report" in one_line_error(result, 2)
+    assert [] == emulator.traffic
+
+
+# -- contacts import and export -------------------------------------------------------
+
+
+def test_import_adds_every_contact_and_reports_their_ids(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    """Each row becomes a contact with its numbers, groups, birthday and text fields."""
+    source = write(
+        tmp_path / "book.csv",
+        "phones,name,groups,birthday,tags\n"
+        "79990000001;79990000002,Anna,,1990-05-01,vip\n"
+        "79990000003,Boris,,01.02.1985,\n",
+    )
+    result = cli("contacts", "import", str(source))
+    assert 0 == result.exit_code, result.output
+    kept = {
+        tuple(c.addresses): c
+        for c in emulator.contacts.books["demo", "phones.php"].contacts.values()
+    }
+    anna = kept["79990000001", "79990000002"]
+    assert ("Anna", "01.05.1990", "vip") == (anna.name, anna.birthday, anna.tags)
+    assert "01.02.1985" == kept["79990000003",].birthday
+    report = json.loads((tmp_path / "book.report.json").read_text(encoding="utf-8"))
+    assert [anna.id, kept["79990000003",].id] == [i["value"] for i in report["items"]]
+
+
+def test_import_fails_a_bad_contact_alone(emulator: Emulator, tmp_path: Path) -> None:
+    """A number that is no number fails its row before any request; the rest are added."""
+    source = write(
+        tmp_path / "book.json",
+        json.dumps([{"phones": "79990000001"}, {"phones": "call me", "name": "X"}]),
+    )
+    result = cli("contacts", "import", str(source))
+    one_line_error(result, 1)
+    report = json.loads((tmp_path / "book.report.json").read_text(encoding="utf-8"))
+    assert ["done", "failed"] == [i["status"] for i in report["items"]]
+    assert ["addresses"] == report["items"][1]["error"]["fields"]
+    assert 1 == len(emulator.traffic)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("name\nAnna\n", "'addresses' (or 'phones') is missing"),
+        ("phones,addresses\n7999,7998\n", "give 'addresses' or 'phones', not both"),
+        ("phones,nickname\n79990000001,A\n", "unknown field 'nickname'"),
+    ],
+)
+def test_import_refuses_a_file_of_the_wrong_shape(
+    emulator: Emulator, tmp_path: Path, text: str, expected: str
+) -> None:
+    """Rows without numbers or with unknown columns: exit 2 before any request."""
+    source = write(tmp_path / "book.csv", text)
+    assert expected in one_line_error(cli("contacts", "import", str(source)), 2)
+    assert [] == emulator.traffic
+
+
+def test_export_writes_the_columns_import_reads(emulator: Emulator) -> None:
+    """CSV on standard output: a header, then one row per contact, commas kept whole."""
+    emulator.contacts.add_contact(["79991112233"], name="Ivan, the first", birthday="01.05.1990")
+    emulator.contacts.add_contact(["79994445566", "79997778899"], groups=[301, 302])
+    result = cli("contacts", "export")
+    assert 0 == result.exit_code, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [
+        ("79991112233", "Ivan, the first", "", "01.05.1990"),
+        ("79994445566;79997778899", "", "301;302", ""),
+    ] == [(r["addresses"], r["name"], r["groups"], r["birthday"]) for r in rows]
+
+
+def test_export_json_is_a_list_of_contacts(emulator: Emulator) -> None:
+    """``--json``: a JSON array of the contacts' fields, dates in ISO form."""
+    emulator.contacts.add_contact(["79991112233"], name="Ivan", birthday="01.05.1990")
+    printed = json.loads(cli("contacts", "export", "--json").stdout)
+    assert [(["79991112233"], "Ivan", "1990-05-01")] == [
+        (c["addresses"], c["name"], c["birthday"]) for c in printed
+    ]
+    assert [] == json.loads(cli("contacts", "export", "--json", "--mail").stdout)
+
+
+def test_export_then_import_copies_a_book(emulator: Emulator, tmp_path: Path) -> None:
+    """A book exported to a file and imported into an empty account is the same book."""
+    emulator.contacts.add_contact(["79991112233"], name="Ivan, the first", tags="a b")
+    emulator.contacts.add_contact(["79994445566", "79997778899"], birthday="01.05.1990")
+    before = [c.model() for c in emulator.contacts.books["demo", "phones.php"].contacts.values()]
+    exported = tmp_path / "book.csv"
+    result = cli("contacts", "export", "-o", str(exported))
+    assert (0, "exported 2 contacts to") == (result.exit_code, result.stderr[:22])
+    emulator.contacts.books.clear()
+    assert 0 == cli("contacts", "import", str(exported)).exit_code
+    after = [c.model() for c in emulator.contacts.books["demo", "phones.php"].contacts.values()]
+    strip = [(c.addresses, c.name, c.birthday, c.tags) for c in before]
+    assert strip == [(c.addresses, c.name, c.birthday, c.tags) for c in after]
+
+
+def test_the_mail_book_takes_email_addresses(emulator: Emulator, tmp_path: Path) -> None:
+    """``--mail``: the e-mail book (mails.php), whose column is ``emails``."""
+    source = write(tmp_path / "mails.csv", "emails,name\nanna@shop.example,Anna\n")
+    assert 0 == cli("contacts", "import", "--mail", str(source)).exit_code
+    [entry] = emulator.contacts.books["demo", "mails.php"].contacts.values()
+    assert ["anna@shop.example"] == entry.addresses
+    printed = json.loads(cli("contacts", "export", "--mail", "--json").stdout)
+    assert [["anna@shop.example"]] == [c["addresses"] for c in printed]
+
+
+def test_export_with_a_bad_filter_sends_nothing(emulator: Emulator, tmp_path: Path) -> None:
+    """``--group 0`` is no group id: exit 2 before any request or file."""
+    output = tmp_path / "book.csv"
+    one_line_error(cli("contacts", "export", "--group", "0", "-o", str(output)), 2)
+    assert [] == emulator.traffic
+    assert not output.exists()
