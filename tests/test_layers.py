@@ -85,14 +85,15 @@ def test_only_transport_imports_httpx_at_runtime() -> None:
     assert "if TYPE_CHECKING:\n    import httpx" in client
 
 
-def test_testing_uses_only_the_public_package() -> None:
-    """The emulator side imports smsc_async's public modules, never private ones."""
+@pytest.mark.parametrize("package", ["testing", "cli"])
+def test_the_emulator_and_the_cli_use_only_the_public_package(package: str) -> None:
+    """The emulator and the command line import smsc_async's public modules, never private ones."""
     private = [
         f"{p.name}: {name}"
-        for p in _modules("testing")
+        for p in _modules(package)
         for name in _imports(p)
         if name.startswith("smsc_async.")
-        and not name.startswith("smsc_async.testing")
+        and not name.startswith(f"smsc_async.{package}")
         and any(part.startswith("_") for part in name.split(".")[1:])
     ]
     assert private == []

@@ -35,7 +35,11 @@ __all__ = ["emulator"]
 def emulator(
     *, host: str, port: int, minute: float, latency: float, jitter: float, approve_senders: bool
 ) -> None:
-    """Serve the SMSC emulator (tariffs, sender names) at http://HOST:PORT/sys/.
+    """Serve the SMSC emulator at http://HOST:PORT/sys/ until Ctrl+C.
+
+    It answers every command the SDK implements (tariffs, sender names, subclients,
+    operator templates, contacts), in all four formats. Point the other commands at it
+    with SMSC_BASE_URL.
 
     It enforces SMSC's anti-flood rules (error 9) and IP bans (error 4). Its account is
     login "demo", password "demo-password", API key "demo-apikey": test values, not secrets.
