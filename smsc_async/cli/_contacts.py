@@ -30,10 +30,10 @@ from smsc_async.cli._jobs import (
     Record,
     finish,
     prepare_report,
-    progress_bar,
     read_records,
+    report_option,
     split_list,
-    write_report,
+    watch,
 )
 from smsc_async.resources import ContactsResource
 
@@ -116,12 +116,7 @@ _mail_option = click.option(
 @account_options
 @_mail_option
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "--report",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Where to write the per-item report [default: FILE's name + .report.json].",
-)
+@report_option
 def import_contacts(
     *, account: Account, as_json: bool, mail: bool, file: Path, report: Path | None
 ) -> None:
@@ -147,16 +142,15 @@ def import_contacts(
             steps.append("add")
             return new_id
 
-        with progress_bar(len(items), "importing") as hook:
-            job = bulk.run(items, add, on_progress=hook)
-            try:
-                done = await job
-            finally:  # interrupted too: whatever was done is written down
-                document = write_report(out, job.report, name)
-        return done, document
+        return await watch(
+            lambda hook: bulk.run(items, add, on_progress=hook),
+            total=len(items),
+            what="importing",
+            report=out,
+            name=name,
+        )
 
-    outcome, document = run(account, work)
-    finish(document, out, outcome, as_json=as_json)
+    finish(*run(account, work), out, as_json=as_json)
 
 
 def _row(contact: Contact) -> dict[str, str]:

@@ -16,11 +16,12 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import attrs
+import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from smsc_async import ValidationError
-from smsc_async.bulk import BulkReport, ItemResult, ItemStatus
+from smsc_async.bulk import BulkJob, BulkReport, ItemResult, ItemStatus
 from smsc_async.bulk import Progress as JobProgress
 from smsc_async.cli._common import (
     SmscFailure,
@@ -37,7 +38,9 @@ __all__ = [
     "prepare_report",
     "progress_bar",
     "read_records",
+    "report_option",
     "split_list",
+    "watch",
     "write_report",
 ]
 
@@ -149,7 +152,7 @@ def prepare_report(source: Path, given: Path | None) -> Path:
 
 
 @contextmanager
-def progress_bar(total: int, what: str) -> Iterator[Callable[[JobProgress[Any, Any]], None]]:
+def progress_bar(total: int, what: str) -> Iterator[Hook]:
     """A progress bar on standard error while the block runs; yields the job's hook."""
     columns = (
         TextColumn("{task.description}"),
@@ -165,6 +168,38 @@ def progress_bar(total: int, what: str) -> Iterator[Callable[[JobProgress[Any, A
             bar.update(task, completed=progress.finished, failed=progress.failed)
 
         yield update
+
+
+Hook = Callable[[JobProgress[Any, Any]], None]
+
+report_option = click.option(
+    "--report",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the per-item report [default: FILE's name + .report.json].",
+)
+
+
+async def watch(
+    start: Callable[[Hook], BulkJob[S, R]],
+    *,
+    total: int,
+    what: str,
+    report: Path,
+    name: Callable[[S], str],
+) -> tuple[BulkReport[S, R], dict[str, Any]]:
+    """Run the job ``start(hook)`` makes under a progress bar; its report, and as written.
+
+    The report is written however the job ends: interrupted too, whatever was done is
+    written down.
+    """
+    with progress_bar(total, what) as hook:
+        job = start(hook)
+        try:
+            done = await job
+        finally:
+            document = write_report(report, job.report, name)
+    return done, document
 
 
 def _error(error: BaseException | None) -> dict[str, Any] | None:
@@ -206,7 +241,7 @@ def write_report(path: Path, report: BulkReport[S, R], name: Callable[[S], str])
 
 
 def finish(
-    document: dict[str, Any], path: Path, report: BulkReport[S, R], *, as_json: bool
+    report: BulkReport[S, R], document: dict[str, Any], path: Path, *, as_json: bool
 ) -> None:
     """Print the outcome; exit with 1 when an item was not done.
 

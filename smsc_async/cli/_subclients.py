@@ -14,10 +14,10 @@ from smsc_async.cli._jobs import (
     Record,
     finish,
     prepare_report,
-    progress_bar,
     read_records,
+    report_option,
     split_list,
-    write_report,
+    watch,
 )
 
 __all__ = ["subclients"]
@@ -59,12 +59,7 @@ def subclients() -> None:
 @subclients.command()
 @account_options
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "--report",
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
-    default=None,
-    help="Where to write the per-item report [default: FILE's name + .report.json].",
-)
+@report_option
 @click.option(
     "--concurrency",
     type=click.IntRange(1, 1000),
@@ -91,13 +86,14 @@ def provision(
         return spec.user
 
     async def work(smsc: SmscClient) -> tuple[BulkReport[Any, Provisioned], dict[str, Any]]:
-        with progress_bar(len(specs), "provisioning") as hook:
-            job = smsc.subclients.provision(specs, on_progress=hook, concurrency=concurrency)
-            try:
-                done = await job
-            finally:  # interrupted too: whatever was done is written down
-                document = write_report(out, job.report, name)
-        return done, document
+        return await watch(
+            lambda hook: smsc.subclients.provision(
+                specs, on_progress=hook, concurrency=concurrency
+            ),
+            total=len(specs),
+            what="provisioning",
+            report=out,
+            name=name,
+        )
 
-    outcome, document = run(account, work)
-    finish(document, out, outcome, as_json=as_json)
+    finish(*run(account, work), out, as_json=as_json)
