@@ -46,6 +46,8 @@ __all__ = [
 
 S = TypeVar("S")
 R = TypeVar("R")
+Hook = Callable[[JobProgress[Any, Any]], None]
+"""Told of a job's progress each time an item finishes."""
 _SHOWN_FAILURES = 20  # the table lists this many failed items; the report has them all
 
 
@@ -169,8 +171,6 @@ def progress_bar(total: int, what: str) -> Iterator[Hook]:
 
         yield update
 
-
-Hook = Callable[[JobProgress[Any, Any]], None]
 
 report_option = click.option(
     "--report",
