@@ -21,20 +21,12 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 import click
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    TextColumn,
-    TimeElapsedColumn,
-)
-from rich.progress import (
-    Progress as ProgressBar,
-)
 from rich.table import Table
 
 from smsc_async import Format, Provisioned, SmscClient, SubclientSpec
 from smsc_async.bulk import Progress
+from smsc_async.cli._common import err_console, out_console
+from smsc_async.cli._jobs import progress_bar
 
 if TYPE_CHECKING:
     from smsc_async.testing import Emulator
@@ -327,14 +319,6 @@ def _table(summary: DemoSummary) -> Table:
     return table
 
 
-def _stdout() -> Console:
-    return Console(file=click.get_text_stream("stdout"), soft_wrap=True)
-
-
-def _stderr() -> Console:
-    return Console(file=click.get_text_stream("stderr"), soft_wrap=True)
-
-
 @click.command()
 @click.option(
     "--subclients",
@@ -384,25 +368,12 @@ def demo(
     rules allow. Exit code 0 when every subclient is done without error 9, else 1.
     """
     fmt = _FORMATS[fmt_name] if fmt_name in _FORMATS else Format(int(fmt_name))
-    err = _stderr()
-    err.print(
+    err_console().print(
         f"Provisioning {subclients} subclients (create, pay, sender name) on the embedded "
         f"SMSC emulator. {_minute_sentence(minute)}",
         highlight=False,
     )
-    columns = (
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.fields[failed]} failed"),
-        TimeElapsedColumn(),
-    )
-    with ProgressBar(*columns, console=err, transient=False) as bar:
-        task = bar.add_task("subclients", total=subclients, failed=0)
-
-        def advance(progress: Progress[SubclientSpec, Provisioned]) -> None:
-            bar.update(task, completed=progress.finished, failed=progress.failed)
-
+    with progress_bar(subclients, "subclients") as advance:
         try:
             summary = asyncio.run(
                 run_demo(
@@ -419,7 +390,7 @@ def demo(
     if as_json:
         click.echo(json.dumps(summary.as_json()))
     else:
-        _stdout().print(_table(summary))
+        out_console().print(_table(summary))
     reason = summary.reason()
     if reason is not None:
         raise click.ClickException(f"the demo's claim failed: {reason}")
