@@ -12,6 +12,8 @@ from contextlib import asynccontextmanager, contextmanager
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import uvicorn
+
     from smsc_async.testing._emulator import Emulator
 
 __all__ = ["RedactSecrets", "serve", "serving", "serving_in_thread"]
@@ -45,6 +47,14 @@ def _redact_uvicorn_logs() -> None:
             logger.addFilter(RedactSecrets())
 
 
+def _base_url(server: uvicorn.Server, host: str) -> str:
+    """The base URL of a server that has started (the port it bound, when asked for 0)."""
+    if not server.started:
+        raise RuntimeError("the emulator's uvicorn server did not start within 5 s")
+    bound = server.servers[0].sockets[0].getsockname()[1]
+    return f"http://{host}:{bound}/sys/"
+
+
 @asynccontextmanager
 async def serving(
     emulator: Emulator, *, host: str = "127.0.0.1", port: int = 0
@@ -66,10 +76,7 @@ async def serving(
             await asyncio.sleep(0.01)
         if task.done():
             task.result()  # the startup error, if any
-        if not server.started:
-            raise RuntimeError("the emulator's uvicorn server did not start within 5 s")
-        bound = server.servers[0].sockets[0].getsockname()[1]
-        yield f"http://{host}:{bound}/sys/"
+        yield _base_url(server, host)
     finally:
         server.should_exit = True
         await task
@@ -114,10 +121,7 @@ def serving_in_thread(
         if not thread.is_alive():
             cause = failures[0] if failures else None
             raise RuntimeError(f"the emulator's server could not start on {host}:{port}") from cause
-        if not server.started:
-            raise RuntimeError("the emulator's uvicorn server did not start within 5 s")
-        bound = server.servers[0].sockets[0].getsockname()[1]
-        yield f"http://{host}:{bound}/sys/"
+        yield _base_url(server, host)
     finally:
         server.should_exit = True
         thread.join()
