@@ -53,13 +53,13 @@ class SmscFailure(click.ClickException):
 
 
 def out_console() -> Console:
-    """Where results go: standard output (click's, so its test runner captures it)."""
-    return Console(file=click.get_text_stream("stdout"), soft_wrap=True)
+    """Where results go: standard output, looked up at each write (so a test runner's)."""
+    return Console(soft_wrap=True)
 
 
 def err_console() -> Console:
     """Where progress and notes go: standard error, so ``--json`` output stays clean."""
-    return Console(file=click.get_text_stream("stderr"), soft_wrap=True)
+    return Console(stderr=True, soft_wrap=True)
 
 
 def jsonable(value: object) -> Any:

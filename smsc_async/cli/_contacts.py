@@ -10,6 +10,7 @@ import csv
 import datetime as dt
 import json
 import re
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -203,7 +204,7 @@ def _opened(output: Path | None) -> Iterator[IO[str]]:
         UserError: ``output`` cannot be written.
     """
     if output is None:
-        yield click.get_text_stream("stdout")
+        yield sys.stdout
         return
     try:
         stream = output.open("w", encoding="utf-8", newline="")
