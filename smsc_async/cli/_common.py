@@ -94,6 +94,7 @@ class Account:
     apikey: str | None = attrs.field(repr=False)
     base_url: str | None
     fmt: Format
+    retries: int = 3
 
     def client(self) -> SmscClient:
         """A client for the account.
@@ -106,7 +107,7 @@ class Account:
                 "no account: set SMSC_LOGIN and SMSC_PASSWORD (or SMSC_APIKEY), "
                 "or give --login and --password (or --apikey)"
             )
-        options: dict[str, Any] = {"fmt": self.fmt}
+        options: dict[str, Any] = {"fmt": self.fmt, "retries": self.retries}
         if self.base_url is not None:
             options["base_url"] = self.base_url
         if self.apikey is not None:
@@ -150,6 +151,13 @@ def account_options(function: Callable[..., T]) -> Callable[..., T]:
         help="Where SMSC's scripts live [default: https://smsc.ru/sys/].",
     )
     @fmt_option
+    @click.option(
+        "--retries",
+        type=click.IntRange(0, 100),
+        default=3,
+        show_default=True,
+        help="Repeats of a call after a connection failure or error 9 (0: fail fast).",
+    )
     @click.option("--json", "as_json", is_flag=True, help="Print JSON, for scripts.")
     @functools.wraps(function)
     def wrapper(
@@ -159,6 +167,7 @@ def account_options(function: Callable[..., T]) -> Callable[..., T]:
         apikey: str | None,
         base_url: str | None,
         fmt_name: str,
+        retries: int,
         **kwargs: Any,
     ) -> T:
         account = Account(
@@ -167,6 +176,7 @@ def account_options(function: Callable[..., T]) -> Callable[..., T]:
             apikey=apikey or None,
             base_url=base_url or None,
             fmt=FORMATS[fmt_name],
+            retries=retries,
         )
         return function(*args, account=account, **kwargs)
 

@@ -48,6 +48,14 @@ def test_an_api_key_from_the_environment_is_enough(emulator: Emulator) -> None:
     assert "demo" == emulator.traffic[0].login
 
 
+def test_retries_is_checked_like_any_option(emulator: Emulator) -> None:
+    """``--retries -1`` is a usage error: exit 2, nothing sent."""
+    result = cli("tariffs", "--retries", "-1")
+    assert 2 == result.exit_code
+    assert "'--retries'" in result.stderr
+    assert [] == emulator.traffic
+
+
 def test_options_win_over_the_environment(emulator: Emulator) -> None:
     """``--password`` replaces ``SMSC_PASSWORD``: a wrong one is refused by the server."""
     result = cli("tariffs", "--password", "not-the-password")
@@ -81,12 +89,12 @@ def test_a_base_url_that_is_no_url_is_a_user_error(emulator: Emulator) -> None:
 
 
 def test_an_unreachable_server_is_one_line_and_exit_1(emulator: Emulator) -> None:
-    """Nothing listening at the base URL: exit 1 with the connection failure, in seconds."""
+    """Nothing listening at the base URL, ``--retries 0``: exit 1 with the failure, at once."""
     del emulator
     with socket.socket() as free:
         free.bind(("127.0.0.1", 0))
         port = free.getsockname()[1]
-    result = cli("tariffs", "--base-url", f"http://127.0.0.1:{port}/sys/")
+    result = cli("tariffs", "--retries", "0", "--base-url", f"http://127.0.0.1:{port}/sys/")
     assert "ConnectError" in one_line_error(result, 1)
 
 
