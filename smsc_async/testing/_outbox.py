@@ -1,0 +1,269 @@
+"""The emulator's store of messages: those sent (``send.php``) and answers received.
+
+``status.php`` and the ``get.php`` history scripts read it.
+
+One :class:`OutboxEntry` is kept per recipient of a send (spec §7.9: the phones of one send
+share its id, so a message is known by its ``(phone, id)`` pair). An entry's status moves on
+with emulated time through its pending :class:`Step`s; readers call :meth:`Outbox.settle`
+with the request's loop time before they look at statuses.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+
+import attrs
+
+__all__ = ["KIND_TYPES", "InboxEntry", "Outbox", "OutboxEntry", "Step"]
+
+KIND_TYPES: dict[str, int] = {
+    "sms": 0,
+    "flash": 1,
+    "bin": 2,
+    "push": 3,
+    "hlr": 4,
+    "ping": 5,
+    "mms": 6,
+    "call": 7,
+    "mail": 8,
+    "viber": 10,
+}
+"""Message kinds and their ``type`` codes in status replies (spec §3.2)."""
+
+
+@attrs.frozen
+class Step:
+    """A change of status due at loop time ``at``."""
+
+    at: float
+    status: int
+    err: int = 0
+
+
+@attrs.define
+class OutboxEntry:
+    """One message to one recipient, as the server keeps it.
+
+    Attributes:
+        login: The account that sent it.
+        id: The message id: the caller's (a number or a string) or the one assigned.
+        phone: The recipient (a phone number, or an e-mail address for ``mail``).
+        text: The text sent (after ``translit``/``maxsms``), empty for hlr and ping.
+        sender: The sender name used (empty: the account's default).
+        kind: ``"sms"``, ``"flash"``, ``"viber"``... (the keys of :data:`KIND_TYPES`).
+        sent: Loop time it was accepted.
+        sent_wall: The emulator's calendar time it was accepted (Moscow).
+        parts: SMS parts (seconds for a call).
+        cost: Its price (for this recipient).
+        status: Its status now (spec §3.3): -1 queued, 0 handed over, 1 delivered...
+        err: The error code of a failed delivery (spec §3.4), 0 if none.
+        changed: Loop time of the last status change.
+        changed_wall: Calendar time of the last status change.
+        int_id: The server's global id of the entry (``get_messages`` pages by it).
+        country: Country of the number.
+        operator: Operator of the number.
+        region: Region of the number.
+        mccmnc: Mobile country and network codes of the number.
+        steps: Status changes still to come, in time order.
+    """
+
+    login: str
+    id: str
+    phone: str
+    text: str
+    sender: str
+    kind: str
+    sent: float
+    sent_wall: dt.datetime
+    parts: int
+    cost: Decimal
+    status: int = -1
+    err: int = 0
+    changed: float = attrs.field()
+    changed_wall: dt.datetime = attrs.field()
+    int_id: int = 0
+    country: str = ""
+    operator: str = ""
+    region: str = ""
+    mccmnc: str = ""
+    steps: list[Step] = attrs.field(factory=list)
+
+    @changed.default
+    def _changed(self) -> float:
+        return self.sent
+
+    @changed_wall.default
+    def _changed_wall(self) -> dt.datetime:
+        return self.sent_wall
+
+    @property
+    def type(self) -> int:
+        """The kind's ``type`` code (spec §3.2)."""
+        return KIND_TYPES.get(self.kind, 0)
+
+    def settle(self, now: float, minute: float) -> None:
+        """Apply the steps due by ``now`` (``minute``: loop seconds per emulated minute)."""
+        while self.steps and self.steps[0].at <= now:
+            step = self.steps.pop(0)
+            self.status, self.err = step.status, step.err
+            self.changed = step.at
+            self.changed_wall = self.sent_wall + dt.timedelta(
+                seconds=(step.at - self.sent) * 60.0 / minute
+            )
+
+
+@attrs.define
+class InboxEntry:
+    """An incoming message (an answer to the account's number).
+
+    Attributes:
+        login: The account it came to.
+        id: The server's id of the incoming message (increasing).
+        phone: Who sent it.
+        to_phone: The account's number it came to.
+        text: Its text.
+        received: Loop time it arrived.
+        received_wall: Calendar time it arrived (Moscow).
+        sent_wall: When the sender's operator says it was sent (defaults to
+            ``received_wall``).
+    """
+
+    login: str
+    id: int
+    phone: str
+    to_phone: str
+    text: str
+    received: float
+    received_wall: dt.datetime
+    sent_wall: dt.datetime = attrs.field()
+
+    @sent_wall.default
+    def _sent_wall(self) -> dt.datetime:
+        return self.received_wall
+
+
+@attrs.define
+class Outbox:
+    """Sent messages and received answers of every account.
+
+    Attributes:
+        wall_clock: Loop time -> the emulator's calendar time (``Emulator.wall_clock``).
+        minute: Loop seconds per emulated minute.
+        entries: Every message to every recipient, in the order sent.
+        answers: Every incoming message, in the order received.
+    """
+
+    wall_clock: Callable[[float], dt.datetime]
+    minute: float = 60.0
+    entries: list[OutboxEntry] = attrs.field(factory=list)
+    answers: list[InboxEntry] = attrs.field(factory=list)
+    _next_int_id: int = 100_000
+    _next_answer_id: int = 500
+    _next_ids: dict[str, int] = attrs.field(factory=dict)
+
+    def next_id(self, login: str) -> str:
+        """Assign the next message id of ``login`` (ids count up from 1 per account)."""
+        self._next_ids[login] = self._next_ids.get(login, 0) + 1
+        return str(self._next_ids[login])
+
+    def add(self, entry: OutboxEntry) -> OutboxEntry:
+        """Keep a sent message; it gets the next global ``int_id``."""
+        self._next_int_id += 1
+        entry.int_id = self._next_int_id
+        if entry.id.isdigit():  # a caller's numeric id moves the account's counter on
+            self._next_ids[entry.login] = max(self._next_ids.get(entry.login, 0), int(entry.id))
+        self.entries.append(entry)
+        return entry
+
+    def settle(self, now: float) -> None:
+        """Bring every message's status up to loop time ``now``."""
+        for entry in self.entries:
+            entry.settle(now, self.minute)
+
+    def find(self, login: str, id: str, phone: str) -> OutboxEntry | None:  # noqa: A002
+        """The message ``id`` of ``login`` to ``phone`` (the latest, if ids repeat).
+
+        Phones compare by their digits (``+7 900...`` finds ``7900...``).
+        """
+        want = _digits(phone)
+        for entry in reversed(self.entries):
+            if entry.login == login and entry.id == id and _digits(entry.phone) == want:
+                return entry
+        return None
+
+    def for_login(self, login: str) -> Iterator[OutboxEntry]:
+        """The messages ``login`` sent, oldest first."""
+        return (e for e in self.entries if e.login == login)
+
+    def delete(self, entry: OutboxEntry) -> None:
+        """Forget a message (``status.php?del=1``)."""
+        self.entries.remove(entry)
+
+    def force(
+        self,
+        login: str,
+        id: str,  # noqa: A002
+        phone: str,
+        status: int,
+        *,
+        err: int = 0,
+        now: float | None = None,
+    ) -> OutboxEntry:
+        """Set a message's status (and ``err``) now, dropping the changes it had to come.
+
+        Raises:
+            KeyError: No such message.
+        """
+        entry = self.find(login, id, phone)
+        if entry is None:
+            raise KeyError((login, id, phone))
+        at = _now() if now is None else now
+        entry.steps = [Step(max(at, entry.sent), status, err)]
+        entry.settle(max(at, entry.sent), self.minute)
+        return entry
+
+    def receive(
+        self,
+        login: str,
+        phone: str,
+        text: str,
+        *,
+        to_phone: str = "",
+        now: float | None = None,
+    ) -> InboxEntry:
+        """An answer from ``phone`` arrives for ``login`` (a hook for tests).
+
+        Args:
+            login: The account it comes to.
+            phone: Who sends it.
+            text: Its text.
+            to_phone: The account's number it comes to.
+            now: Loop time of arrival (the running loop's time by default).
+        """
+        at = _now() if now is None else now
+        self._next_answer_id += 1
+        entry = InboxEntry(
+            login, self._next_answer_id, phone, to_phone, text, at, self.wall_clock(at)
+        )
+        self.answers.append(entry)
+        return entry
+
+    def answers_for(self, login: str) -> Iterator[InboxEntry]:
+        """The answers ``login`` received, oldest first."""
+        return (a for a in self.answers if a.login == login)
+
+
+def _digits(phone: str) -> str:
+    if "@" in phone:
+        return phone.strip().lower()
+    return "".join(c for c in phone if c.isdigit())
+
+
+def _now() -> float:
+    try:
+        return asyncio.get_running_loop().time()
+    except RuntimeError:  # no loop: tests setting state up front
+        return 0.0
