@@ -29,6 +29,7 @@ from smsc_async.testing._contacts import ContactsFamily
 from smsc_async.testing._delivery import Outcome, respond
 from smsc_async.testing._faults import FaultKind, Faults
 from smsc_async.testing._op_templates import OpTemplatesFamily
+from smsc_async.testing._outbox import Outbox
 from smsc_async.testing._render import render_error
 from smsc_async.testing._requests import Account, authenticate, charset_of, format_of, read
 from smsc_async.testing._rules import Ban, RuleBook, ServerRule, Violation
@@ -89,7 +90,8 @@ class Emulator:
     (:data:`DEFAULT_LOGIN` / :data:`DEFAULT_PASSWORD`, or :data:`DEFAULT_APIKEY`); the
     subclients it creates (``users.php``, :meth:`add_subclient`) are accounts too. The
     families' state is open to tests: :attr:`tariffs`, :attr:`senders`, :attr:`users`,
-    :attr:`op_templates`, :attr:`contacts` (``phones.php`` and ``mails.php``).
+    :attr:`op_templates`, :attr:`contacts` (``phones.php`` and ``mails.php``), :attr:`outbox`
+    (messages sent and answers received).
 
     Args:
         minute: Seconds per emulated minute: every rule window and ban scales with it.
@@ -119,6 +121,7 @@ class Emulator:
         self.senders = SendersFamily(approve=approve_senders, minute=minute, seed=seed)
         self.op_templates = OpTemplatesFamily(self.senders)
         self.contacts = ContactsFamily()
+        self.outbox = Outbox(self.wall_clock, minute)
         self.traffic: list[Exchange] = []
         self.accounts: dict[str, Account] = {}
         self.users = UsersFamily(self.accounts, self.senders, self.op_templates, self.contacts)

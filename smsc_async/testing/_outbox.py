@@ -156,7 +156,7 @@ class Outbox:
         answers: Every incoming message, in the order received.
     """
 
-    wall_clock: Callable[[float], dt.datetime]
+    wall_clock: Callable[[float], dt.datetime] = attrs.field(repr=False)
     minute: float = 60.0
     entries: list[OutboxEntry] = attrs.field(factory=list)
     answers: list[InboxEntry] = attrs.field(factory=list)
