@@ -38,6 +38,7 @@ from smsc_async.errors import (
     ValidationError,
 )
 from smsc_async.models import (
+    AccountStats,
     AccountType,
     BlacklistEntry,
     BlockType,
@@ -45,8 +46,10 @@ from smsc_async.models import (
     ContactGroup,
     Currency,
     HourRange,
+    IncomingMessage,
     MessageKind,
     Operator,
+    OperatorInfo,
     OperatorStatus,
     OperatorStatuses,
     OperatorTariff,
@@ -56,6 +59,7 @@ from smsc_async.models import (
     Sender,
     SenderDocument,
     SenderStatus,
+    SentMessage,
     SubclientDayStats,
     SubclientId,
     SubclientSettings,
@@ -74,6 +78,7 @@ from smsc_async.models import (
 )
 
 __all__ = [
+    "AccountStats",
     "AccountType",
     "ApiError",
     "AuthError",
@@ -86,6 +91,7 @@ __all__ = [
     "FieldError",
     "Format",
     "HourRange",
+    "IncomingMessage",
     "InsufficientFundsError",
     "InvalidCodeError",
     "InvalidDateError",
@@ -99,6 +105,7 @@ __all__ = [
     "NotFoundError",
     "OperationFailedError",
     "Operator",
+    "OperatorInfo",
     "OperatorStatus",
     "OperatorStatuses",
     "OperatorTariff",
@@ -113,6 +120,7 @@ __all__ = [
     "Sender",
     "SenderDocument",
     "SenderStatus",
+    "SentMessage",
     "SmscClient",
     "SmscError",
     "SubclientDayStats",

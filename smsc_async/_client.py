@@ -32,9 +32,13 @@ from smsc_async.resources import (
     BlacklistResource,
     ContactsResource,
     GroupsResource,
+    HistoryResource,
+    InboxResource,
+    OperatorsResource,
     OpTemplatesResource,
     Resource,
     SendersResource,
+    StatsResource,
     SubclientsResource,
     TariffsResource,
 )
@@ -348,6 +352,26 @@ class SmscClient:
     def mail_blacklist(self) -> BlacklistResource:
         """The blacklist of e-mail addresses: the same methods as :attr:`blacklist`."""
         return BlacklistResource(self._call, MAILS)
+
+    @functools.cached_property
+    def history(self) -> HistoryResource:
+        """Messages sent: ``smsc.history.list()``, ``.iterate()`` (newest first)."""
+        return HistoryResource(self._call)
+
+    @functools.cached_property
+    def inbox(self) -> InboxResource:
+        """Messages received: ``smsc.inbox.list()``, ``.iterate()`` (oldest first)."""
+        return InboxResource(self._call)
+
+    @functools.cached_property
+    def stats(self) -> StatsResource:
+        """Statistics of a period: ``smsc.stats.get()``."""
+        return StatsResource(self._call)
+
+    @functools.cached_property
+    def operators(self) -> OperatorsResource:
+        """Operator look-ups: ``smsc.operators.get(phone)``."""
+        return OperatorsResource(self._call)
 
     def _templates_as(self, login: str, password: str) -> OpTemplatesResource:
         return self.with_credentials(login=login, password=password).op_templates

@@ -10,6 +10,7 @@ import pytest
 import smsc_async
 
 EXPECTED = [
+    "AccountStats",
     "AccountType",
     "ApiError",
     "AuthError",
@@ -22,6 +23,7 @@ EXPECTED = [
     "FieldError",
     "Format",
     "HourRange",
+    "IncomingMessage",
     "InsufficientFundsError",
     "InvalidCodeError",
     "InvalidDateError",
@@ -35,6 +37,7 @@ EXPECTED = [
     "NotFoundError",
     "OperationFailedError",
     "Operator",
+    "OperatorInfo",
     "OperatorStatus",
     "OperatorStatuses",
     "OperatorTariff",
@@ -49,6 +52,7 @@ EXPECTED = [
     "Sender",
     "SenderDocument",
     "SenderStatus",
+    "SentMessage",
     "SmscClient",
     "SmscError",
     "SubclientDayStats",

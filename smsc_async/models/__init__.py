@@ -8,6 +8,8 @@ from smsc_async.models.contacts import (
     ContactGroup,
     CreatedId,
 )
+from smsc_async.models.history import SentMessage
+from smsc_async.models.inbox import IncomingMessage
 from smsc_async.models.op_templates import (
     MessageKind,
     Operator,
@@ -17,6 +19,7 @@ from smsc_async.models.op_templates import (
     TemplateStatus,
     TemplateTarget,
 )
+from smsc_async.models.operators import OperatorInfo
 from smsc_async.models.senders import (
     OperatorStatus,
     OperatorStatuses,
@@ -27,6 +30,7 @@ from smsc_async.models.senders import (
     SenderStatus,
     UaRegistration,
 )
+from smsc_async.models.stats import AccountStats
 from smsc_async.models.subclients import (
     AccountType,
     Currency,
@@ -44,6 +48,7 @@ from smsc_async.models.subclients import (
 from smsc_async.models.tariffs import OperatorTariff, Tariffs, TariffZone
 
 __all__ = [
+    "AccountStats",
     "AccountType",
     "BlacklistEntry",
     "BlockType",
@@ -52,9 +57,11 @@ __all__ = [
     "CreatedId",
     "Currency",
     "HourRange",
+    "IncomingMessage",
     "LenientIntEnum",
     "MessageKind",
     "Operator",
+    "OperatorInfo",
     "OperatorStatus",
     "OperatorStatuses",
     "OperatorTariff",
@@ -65,6 +72,7 @@ __all__ = [
     "SenderDocument",
     "SenderId",
     "SenderStatus",
+    "SentMessage",
     "SubclientDayStats",
     "SubclientId",
     "SubclientSettings",

@@ -4,8 +4,12 @@ from smsc_async.resources._base import Resource
 from smsc_async.resources.blacklist import BlacklistResource
 from smsc_async.resources.contacts import ContactsResource
 from smsc_async.resources.groups import GroupsResource
+from smsc_async.resources.history import HistoryResource
+from smsc_async.resources.inbox import InboxResource
 from smsc_async.resources.op_templates import OpTemplatesResource
+from smsc_async.resources.operators import OperatorsResource
 from smsc_async.resources.senders import SendersResource
+from smsc_async.resources.stats import StatsResource
 from smsc_async.resources.subclients import SubclientsResource
 from smsc_async.resources.tariffs import TariffsResource
 
@@ -13,9 +17,13 @@ __all__ = [
     "BlacklistResource",
     "ContactsResource",
     "GroupsResource",
+    "HistoryResource",
+    "InboxResource",
     "OpTemplatesResource",
+    "OperatorsResource",
     "Resource",
     "SendersResource",
+    "StatsResource",
     "SubclientsResource",
     "TariffsResource",
 ]

@@ -3,33 +3,38 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Protocol, TypeVar
+from typing import Any, TypeVar
 
 from smsc_async.errors import NotFoundError, ParseError
 
 __all__ = ["Fetch", "or_empty", "pages"]
 
 
-class _HasId(Protocol):
-    @property
-    def id(self) -> int: ...
-
-
-R = TypeVar("R", bound=_HasId)
+R = TypeVar("R")
 T = TypeVar("T")
 
 Fetch = Callable[[int | None], Awaitable[list[R]]]
 """Fetches the page after a cursor (``None``: the first page)."""
 
 
+def _own_id(record: Any) -> int:
+    return int(record.id)
+
+
 async def pages(
-    fetch: Fetch[R], page_size: int, *, ascending: bool, command: str
+    fetch: Fetch[R],
+    page_size: int,
+    *,
+    ascending: bool,
+    command: str,
+    key: Callable[[R], int] = _own_id,
 ) -> AsyncIterator[R]:
     """Every record of a paged list, one page in memory at a time.
 
     Each page is asked for only when the caller has consumed the one before; the cursor of
     the next page is the last id of this one (the largest going up with ``after_id``, the
     smallest going down with ``prev_id``). A page shorter than ``page_size`` is the last.
+    ``key`` reads a record's id (its ``id`` by default; the history pages by ``int_id``).
 
     Raises:
         ParseError: A page holds an id on the wrong side of its cursor: the server's pages
@@ -39,11 +44,11 @@ async def pages(
     while True:
         page = await fetch(cursor)
         if cursor is not None and any(
-            (r.id <= cursor) if ascending else (r.id >= cursor) for r in page
+            (key(r) <= cursor) if ascending else (key(r) >= cursor) for r in page
         ):
             raise ParseError(f"paging did not advance past id {cursor}", command=command)
         full = len(page) >= page_size
-        ids = [r.id for r in page]
+        ids = [key(r) for r in page]
         cursor = (max if ascending else min)(ids, default=None)
         del ids
         # Hand records over one by one, dropping each from the page as it goes: once the
