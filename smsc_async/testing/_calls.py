@@ -60,9 +60,13 @@ Handler = Callable[[Call], Render]
 
 
 class Refusal(Exception):  # noqa: N818 - it is the server's refusal, not a program error
-    """The server's error answer: SMSC error ``code`` with its description."""
+    """The server's error answer: SMSC error ``code`` with its description.
 
-    def __init__(self, code: int, message: str) -> None:
+    ``id`` is the message id ``send.php`` adds to errors 3, 6, 7 and 8 (spec §2.4).
+    """
+
+    def __init__(self, code: int, message: str, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(f"error {code} ({message})")
         self.code = code
         self.message = message
+        self.id = id

@@ -28,6 +28,7 @@ from smsc_async.testing._calls import Call, Handler, Refusal, Render, Upload
 from smsc_async.testing._contacts import ContactsFamily
 from smsc_async.testing._delivery import Outcome, respond
 from smsc_async.testing._faults import FaultKind, Faults
+from smsc_async.testing._messages import MessagesFamily, Resolver
 from smsc_async.testing._op_templates import OpTemplatesFamily
 from smsc_async.testing._outbox import Outbox
 from smsc_async.testing._render import render_error
@@ -64,7 +65,9 @@ class Exchange:
         end: When the emulator finished it (``None`` while in flight).
         ip: The client's address.
         login: The account: the one authenticated, else the ``login`` given.
-        command: ``<script>.<flag>``, e.g. ``"senders.add"``.
+        command: ``<script>.<flag>``, e.g. ``"senders.add"``; for the scripts without a
+            command flag, ``"send.send"``, ``"send.cost"``, ``"status.status"``,
+            ``"status.del"``, ``"balance.balance"``.
         params: The parameters, without the secrets (``psw``, ``apikey``, ``password``,
             ``pswc``).
         error_code: The SMSC error answered, or ``None`` for success.
@@ -90,8 +93,11 @@ class Emulator:
     (:data:`DEFAULT_LOGIN` / :data:`DEFAULT_PASSWORD`, or :data:`DEFAULT_APIKEY`); the
     subclients it creates (``users.php``, :meth:`add_subclient`) are accounts too. The
     families' state is open to tests: :attr:`tariffs`, :attr:`senders`, :attr:`users`,
-    :attr:`op_templates`, :attr:`contacts` (``phones.php`` and ``mails.php``), :attr:`outbox`
-    (messages sent and answers received).
+    :attr:`op_templates`, :attr:`contacts` (``phones.php`` and ``mails.php``), :attr:`messages`
+    (``send.php``, ``status.php``, ``balance.php``: balances, and the knobs that provoke
+    refusals), :attr:`outbox` (messages sent and answers received). Scripts without a
+    command flag have commands named by the emulator: ``send.send``, ``send.cost``
+    (``cost=1``), ``status.status``, ``status.del`` (``del=1``), ``balance.balance``.
 
     Args:
         minute: Seconds per emulated minute: every rule window and ban scales with it.
@@ -125,13 +131,19 @@ class Emulator:
         self.traffic: list[Exchange] = []
         self.accounts: dict[str, Account] = {}
         self.users = UsersFamily(self.accounts, self.senders, self.op_templates, self.contacts)
+        self.messages = MessagesFamily(
+            self.outbox, self.tariffs, self.users, self.senders, self.contacts
+        )
         self._handlers: dict[tuple[str, str], Handler] = {
             **self.tariffs.handlers(),
             **self.senders.handlers(),
             **self.users.handlers(),
             **self.op_templates.handlers(),
             **self.contacts.handlers(),
+            **self.messages.handlers(),
         }
+        # Scripts without a command flag (send.php, status.php, balance.php) name their own.
+        self._resolvers: dict[str, Resolver] = self.messages.resolvers()
         self._scripts = {script for script, _ in self._handlers}
         self._tasks: set[asyncio.Task[Outcome]] = set()
         self._epoch = dt.datetime(2026, 1, 1, 9, tzinfo=MSK)
@@ -259,10 +271,7 @@ class Emulator:
         now = asyncio.get_running_loop().time()
         if self._started is None:
             self._started = now
-        command = next(
-            (c for s, c in self._handlers if s == script and params.get(c, "0") not in ("", "0")),
-            None,
-        )
+        command = self._command_of(script, params)
         name = f"{script.removesuffix('.php')}.{command or '?'}"
         fmt = format_of(params)
         charset = charset_of(params)
@@ -284,7 +293,7 @@ class Emulator:
                 self.rulebook.send_answered(ip, now, error=error is not None)
             if error is not None:
                 exchange.error_code = error.code
-                body = render_error(fmt, error.code, error.message)
+                body = render_error(fmt, error.code, error.message, id=error.id)
             else:
                 body = render(fmt)
             return Outcome(
@@ -294,6 +303,15 @@ class Emulator:
             )
         finally:
             exchange.end = asyncio.get_running_loop().time()
+
+    def _command_of(self, script: str, params: Mapping[str, str]) -> str | None:
+        """The command: named by the script's resolver, else the first handler flag set."""
+        if (resolve := self._resolvers.get(script)) is not None:
+            return resolve(params)
+        return next(
+            (c for s, c in self._handlers if s == script and params.get(c, "0") not in ("", "0")),
+            None,
+        )
 
     async def _answer(
         self, incoming: _Incoming, exchange: Exchange

@@ -17,7 +17,15 @@ from decimal import Decimal
 
 import attrs
 
-__all__ = ["KIND_TYPES", "InboxEntry", "Outbox", "OutboxEntry", "Step"]
+__all__ = [
+    "KIND_TYPES",
+    "InboxEntry",
+    "Outbox",
+    "OutboxEntry",
+    "Step",
+    "message_pairs",
+    "phone_key",
+]
 
 KIND_TYPES: dict[str, int] = {
     "sms": 0,
@@ -186,11 +194,11 @@ class Outbox:
     def find(self, login: str, id: str, phone: str) -> OutboxEntry | None:  # noqa: A002
         """The message ``id`` of ``login`` to ``phone`` (the latest, if ids repeat).
 
-        Phones compare by their digits (``+7 900...`` finds ``7900...``).
+        Phones compare by :func:`phone_key` (``+7 900...`` and ``8900...`` find ``7900...``).
         """
-        want = _digits(phone)
+        want = phone_key(phone)
         for entry in reversed(self.entries):
-            if entry.login == login and entry.id == id and _digits(entry.phone) == want:
+            if entry.login == login and entry.id == id and phone_key(entry.phone) == want:
                 return entry
         return None
 
@@ -256,10 +264,39 @@ class Outbox:
         return (a for a in self.answers if a.login == login)
 
 
-def _digits(phone: str) -> str:
+def phone_key(phone: str) -> str:
+    """What identifies a recipient: an address in lower case, or a phone number's digits.
+
+    Assumption: the server corrects Russian numbers written nationally (``8 900...``,
+    ``900...``) to ``7900...``, so they name the same recipient.
+    """
     if "@" in phone:
         return phone.strip().lower()
-    return "".join(c for c in phone if c.isdigit())
+    digits = "".join(c for c in phone if c.isdigit())
+    if len(digits) == 11 and digits.startswith("8"):  # noqa: PLR2004 - a Russian number
+        return "7" + digits[1:]
+    if len(digits) == 10 and digits.startswith("9"):  # noqa: PLR2004 - without its 8 or 7
+        return "7" + digits
+    return digits
+
+
+def message_pairs(phones: str, ids: str) -> list[tuple[str, str]]:
+    """The ``(phone, id)`` pairs a ``status.php`` request names, in order.
+
+    The comma-separated lists pair up in order; one phone pairs with every id (as the real
+    server answered a request with one phone and two ids) and, by the same reading, one id
+    with every phone. Empty items (a trailing comma) are dropped. Lists that cannot be
+    paired give no pairs.
+    """
+    phone_list = [p.strip() for p in phones.split(",") if p.strip()]
+    id_list = [i.strip() for i in ids.split(",") if i.strip()]
+    if len(phone_list) == 1:
+        phone_list *= len(id_list)
+    elif len(id_list) == 1:
+        id_list *= len(phone_list)
+    if len(phone_list) != len(id_list):
+        return []
+    return list(zip(phone_list, id_list, strict=True))
 
 
 def _now() -> float:

@@ -14,6 +14,8 @@ from collections.abc import Iterable, Mapping
 
 import attrs
 
+from smsc_async.testing._outbox import message_pairs, phone_key
+
 __all__ = ["Ban", "RuleBook", "ServerRule", "Violation", "Window"]
 
 CONCURRENCY_LIMIT = 15
@@ -33,6 +35,9 @@ class Window(enum.Enum):
     """Every request of the command."""
     PARAM = "param"
     """Requests of the command with the same value of one parameter (e.g. per subclient)."""
+    MESSAGE = "message"
+    """Requests count once towards each message they name: the pairs of their ``phone`` and
+    ``id`` lists (``status.php``; see :func:`~smsc_async.testing._outbox.message_pairs`)."""
 
 
 @attrs.frozen
@@ -68,6 +73,7 @@ class ServerRule:
             Window.IDENTICAL: "identical",
             Window.COMMAND: "per command",
             Window.PARAM: f"per {self.param}",
+            Window.MESSAGE: "per message",
         }[self.window]
         commands = "/".join((self.command, *self.also))
         name = f"{self.script.removesuffix('.php')}.{commands}"
@@ -101,6 +107,12 @@ DOCUMENTED_RULES: tuple[ServerRule, ...] = (
     # "more than three identical requests for operations with groups, contacts, or blacklist
     # entries within a minute" (seed 004): every command of both scripts.
     *(ServerRule(script, "add", 3, also=_BOOK_COMMANDS) for script in ("phones.php", "mails.php")),
+    # send.php, status.php and balance.php have no command flag: the emulator names their
+    # commands ``send``/``cost`` (cost=1), ``status``/``del`` (del=1) and ``balance``.
+    ServerRule("send.php", "send", 1),
+    ServerRule("send.php", "cost", 5),
+    ServerRule("status.php", "status", 5, window=Window.MESSAGE),
+    ServerRule("balance.php", "balance", 10, window=Window.COMMAND),
 )
 
 
@@ -207,12 +219,13 @@ class RuleBook:
         """
         logs = []
         for rule in self._matching(script, command):
-            log = self._windows[self._key(rule, login, params)]
-            while log and log[0] <= now - rule.minutes * self.minute:
-                log.popleft()
-            if len(log) >= rule.limit:
-                return rule
-            logs.append(log)
+            for key in self._keys(rule, login, params):
+                log = self._windows[key]
+                while log and log[0] <= now - rule.minutes * self.minute:
+                    log.popleft()
+                if len(log) >= rule.limit:
+                    return rule
+                logs.append(log)
         for log in logs:
             log.append(now)
         return None
@@ -221,13 +234,17 @@ class RuleBook:
         return (r for r in self.rules if r.covers(script, command))
 
     @staticmethod
-    def _key(rule: ServerRule, login: str, params: Mapping[str, str]) -> tuple[object, ...]:
+    def _keys(rule: ServerRule, login: str, params: Mapping[str, str]) -> set[tuple[object, ...]]:
+        """The windows a request counts in for ``rule`` (one, or one per message named)."""
         base: tuple[object, ...] = (rule, login)
         if rule.window is Window.COMMAND:
-            return base
+            return {base}
         if rule.window is Window.PARAM:
-            return (*base, params.get(rule.param or "", ""))
-        return (*base, tuple(sorted((k, v) for k, v in params.items() if k not in _NOT_IDENTITY)))
+            return {(*base, params.get(rule.param or "", ""))}
+        if rule.window is Window.MESSAGE:
+            pairs = message_pairs(params.get("phone", ""), params.get("id", ""))
+            return {(*base, phone_key(phone), id_) for phone, id_ in pairs or [("", "")]}
+        return {(*base, tuple(sorted((k, v) for k, v in params.items() if k not in _NOT_IDENTITY)))}
 
     def record(self, violation: Violation) -> None:
         """Keep a refused request on the record."""
