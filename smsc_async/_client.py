@@ -34,6 +34,7 @@ from smsc_async.resources import (
     GroupsResource,
     HistoryResource,
     InboxResource,
+    MailingsResource,
     OperatorsResource,
     OpTemplatesResource,
     Resource,
@@ -41,6 +42,7 @@ from smsc_async.resources import (
     StatsResource,
     SubclientsResource,
     TariffsResource,
+    TemplatesResource,
 )
 from smsc_async.resources._books import MAILS
 
@@ -322,6 +324,16 @@ class SmscClient:
     def op_templates(self) -> OpTemplatesResource:
         """The operator-templates family: ``smsc.op_templates.add()``, ``.get()``."""
         return OpTemplatesResource(self._call)
+
+    @functools.cached_property
+    def templates(self) -> TemplatesResource:
+        """Message templates (``templates.php``): ``smsc.templates.add()``, ``.list()``, ..."""
+        return TemplatesResource(self._call)
+
+    @functools.cached_property
+    def mailings(self) -> MailingsResource:
+        """Mailings (``jobs.php``): ``smsc.mailings.add()``, ``.get_all()``, ``.cancel()``, ..."""
+        return MailingsResource(self._call)
 
     @functools.cached_property
     def contacts(self) -> ContactsResource:

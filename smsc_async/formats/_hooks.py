@@ -11,7 +11,7 @@ Both converters share the model rules:
 * a field marked :data:`~smsc_async.models._base.FLATTEN` is a nested model whose fields
   sit beside the parent's on the wire;
 * an empty value of an optional field is ``None``;
-* SMSC's ``0``/``1`` flags are booleans; codes become lenient enums;
+* SMSC's ``0``/``1`` flags are booleans; codes and documented words become lenient enums;
 * ``tuple[int, ...]`` and ``tuple[str, ...]`` read SMSC's list syntax (``"1,2"``, one JSON
   number, or a JSON array); an empty value is an empty tuple;
 * dates ``dd.mm.yyyy`` become ``date``; ``dd.mm.yyyy hh:mm[:ss]`` become ``datetime`` in
@@ -33,7 +33,7 @@ import attrs
 import cattrs
 from cattrs.gen import make_dict_structure_fn
 
-from smsc_async.models._base import LenientIntEnum
+from smsc_async.models._base import LenientIntEnum, LenientStrEnum
 
 __all__ = ["configure_json_converter", "configure_text_converter"]
 
@@ -184,6 +184,10 @@ def _configure(converter: cattrs.Converter, scalar: Callable[[Any, str], Any]) -
     converter.register_structure_hook(dt.date, lambda v, _: _to_date(scalar(v, "a date")))
     converter.register_structure_hook(
         LenientIntEnum, lambda v, cls: cls(_to_int(scalar(v, "a code")))
+    )
+    # Likewise LenientStrEnum over the str hook (which would hand back a plain str).
+    converter.register_structure_hook(
+        LenientStrEnum, lambda v, cls: cls(_as_extra(scalar(v, "a word")).strip())
     )
 
     def optional(tp: Any) -> _Hook:

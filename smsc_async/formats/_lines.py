@@ -4,6 +4,7 @@ The server does not escape values, so a free-text value may contain ``", "`` and
 ``", word = "``. A line is cut before every ``", <identifier> = "``; after a free-text field,
 a cut whose key the row does not know is glued back onto the text, and a key seen twice
 means the line cannot be read one way only: :class:`~smsc_async.errors.ParseError`.
+A single record may also come as an acknowledgement, ``OK, ID - 17, COST - 1.40``.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ __all__ = ["decode", "find_error", "make_converter", "parse"]
 FMT = Format.LINES
 _CUT = re.compile(r", (?=[A-Za-z_][\w\[\]]* =(?: |$|,))")
 _PAIR = re.compile(r"([A-Za-z_][\w\[\]]*) =(?: (.*))?\Z", re.DOTALL)
+_DASHED = re.compile(r"([A-Za-z_]\w*) - (\S*)")
 _ERROR = re.compile(r"ERROR = (\d+)(?: \((.*?)\))?(?:, ID - (\S+?)\)?)?\s*\Z", re.DOTALL)
 
 
@@ -83,10 +85,30 @@ def decode(text: str, shape: Shape, params: Params) -> Any:
     if isinstance(shape, Single):
         if shape.or_ok and text.strip() == "OK":
             return {}
-        return _record(_only_line(text), shape.row, text)
+        line = _only_line(text)
+        if line.startswith("OK, "):
+            return _acknowledged(line, shape.row, text)
+        return _record(line, shape.row, text)
     if isinstance(shape, ListOf):
         return [_record(line, shape.row, text) for line in text_lines(text)]
     return _sections(text, shape)
+
+
+def _acknowledged(line: str, row: Row, text: str) -> dict[str, Any]:
+    """``OK, ID - 17, COST - 1.40``: an acknowledgement with ``KEY - value`` fields.
+
+    jobs.php answers a creation so (its docs); the values are ids and sums, never text.
+    """
+    record: dict[str, Any] = {}
+    for part in line.split(", ")[1:]:
+        match = _DASHED.fullmatch(part)
+        if match is None:
+            raise fail(f"expected 'KEY - value' after OK, got {part[:40]!r}", FMT, text)
+        name = row.key(FMT, match[1].lower())
+        if name in record:
+            raise fail(f"key {match[1]!r} appears twice: the line is ambiguous", FMT, text)
+        record[name] = match[2]
+    return record
 
 
 def _sections(text: str, shape: Sections) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """The typed models every wire format decodes to: frozen attrs classes, one module per family."""
 
-from smsc_async.models._base import LenientIntEnum
+from smsc_async.models._base import LenientIntEnum, LenientStrEnum
 from smsc_async.models.contacts import (
     BlacklistEntry,
     BlockType,
@@ -10,6 +10,7 @@ from smsc_async.models.contacts import (
 )
 from smsc_async.models.history import SentMessage
 from smsc_async.models.inbox import IncomingMessage
+from smsc_async.models.mailings import Mailing, MailingCreated, MailingKind, MailingRepeat
 from smsc_async.models.op_templates import (
     MessageKind,
     Operator,
@@ -46,6 +47,7 @@ from smsc_async.models.subclients import (
     TimeZone,
 )
 from smsc_async.models.tariffs import OperatorTariff, Tariffs, TariffZone
+from smsc_async.models.templates import MessageTemplate, TemplateFormat
 
 __all__ = [
     "AccountStats",
@@ -59,7 +61,13 @@ __all__ = [
     "HourRange",
     "IncomingMessage",
     "LenientIntEnum",
+    "LenientStrEnum",
+    "Mailing",
+    "MailingCreated",
+    "MailingKind",
+    "MailingRepeat",
     "MessageKind",
+    "MessageTemplate",
     "Operator",
     "OperatorInfo",
     "OperatorStatus",
@@ -83,6 +91,7 @@ __all__ = [
     "Tariffs",
     "TemplateAddStatus",
     "TemplateAdded",
+    "TemplateFormat",
     "TemplateSpec",
     "TemplateStatus",
     "TemplateTarget",

@@ -12,7 +12,7 @@ from typing import Any
 
 import attrs
 
-__all__ = ["FLATTEN", "LenientIntEnum", "extra_field"]
+__all__ = ["FLATTEN", "LenientIntEnum", "LenientStrEnum", "extra_field"]
 
 FLATTEN: Mapping[str, Any] = {"smsc_flatten": True}
 """Field metadata: this nested model's fields sit beside the parent's on the wire."""
@@ -39,6 +39,23 @@ class LenientIntEnum(enum.IntEnum):
         if not isinstance(value, int) or isinstance(value, bool):
             return None
         member = int.__new__(cls, value)
+        member._name_ = f"UNKNOWN_{value}"
+        member._value_ = value
+        return member
+
+
+class LenientStrEnum(str, enum.Enum):
+    """A ``str`` enum that keeps values it does not know instead of failing.
+
+    For the documented lists of words (message formats, ...): an unknown word becomes a
+    pseudo-member named ``UNKNOWN_<value>`` that still compares equal to its string.
+    """
+
+    @classmethod
+    def _missing_(cls, value: object) -> LenientStrEnum | None:
+        if not isinstance(value, str):
+            return None
+        member = str.__new__(cls, value)
         member._name_ = f"UNKNOWN_{value}"
         member._value_ = value
         return member

@@ -6,12 +6,14 @@ from smsc_async.resources.contacts import ContactsResource
 from smsc_async.resources.groups import GroupsResource
 from smsc_async.resources.history import HistoryResource
 from smsc_async.resources.inbox import InboxResource
+from smsc_async.resources.mailings import MailingsResource
 from smsc_async.resources.op_templates import OpTemplatesResource
 from smsc_async.resources.operators import OperatorsResource
 from smsc_async.resources.senders import SendersResource
 from smsc_async.resources.stats import StatsResource
 from smsc_async.resources.subclients import SubclientsResource
 from smsc_async.resources.tariffs import TariffsResource
+from smsc_async.resources.templates import TemplatesResource
 
 __all__ = [
     "BlacklistResource",
@@ -19,6 +21,7 @@ __all__ = [
     "GroupsResource",
     "HistoryResource",
     "InboxResource",
+    "MailingsResource",
     "OpTemplatesResource",
     "OperatorsResource",
     "Resource",
@@ -26,4 +29,5 @@ __all__ = [
     "StatsResource",
     "SubclientsResource",
     "TariffsResource",
+    "TemplatesResource",
 ]
