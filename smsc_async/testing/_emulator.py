@@ -28,6 +28,7 @@ from smsc_async.testing._calls import Call, Handler, Refusal, Render, Upload
 from smsc_async.testing._contacts import ContactsFamily
 from smsc_async.testing._delivery import Outcome, respond
 from smsc_async.testing._faults import FaultKind, Faults
+from smsc_async.testing._history import HistoryFamily
 from smsc_async.testing._messages import MessagesFamily, Resolver
 from smsc_async.testing._op_templates import OpTemplatesFamily
 from smsc_async.testing._outbox import Outbox
@@ -95,7 +96,9 @@ class Emulator:
     families' state is open to tests: :attr:`tariffs`, :attr:`senders`, :attr:`users`,
     :attr:`op_templates`, :attr:`contacts` (``phones.php`` and ``mails.php``), :attr:`messages`
     (``send.php``, ``status.php``, ``balance.php``: balances, and the knobs that provoke
-    refusals), :attr:`outbox` (messages sent and answers received). Scripts without a
+    refusals), :attr:`outbox` (messages sent and answers received; :meth:`Outbox.receive`
+    lets an answer arrive), :attr:`history` (``get.php`` history, inbox and statistics,
+    ``info.php`` operator look-ups over sample numbering data). Scripts without a
     command flag have commands named by the emulator: ``send.send``, ``send.cost``
     (``cost=1``), ``status.status``, ``status.del`` (``del=1``), ``balance.balance``.
 
@@ -128,6 +131,8 @@ class Emulator:
         self.op_templates = OpTemplatesFamily(self.senders)
         self.contacts = ContactsFamily()
         self.outbox = Outbox(self.wall_clock, minute)
+        # get.php history, inbox and statistics, info.php: they read the outbox.
+        self.history = HistoryFamily(self.outbox)
         self.traffic: list[Exchange] = []
         self.accounts: dict[str, Account] = {}
         self.users = UsersFamily(self.accounts, self.senders, self.op_templates, self.contacts)
@@ -140,6 +145,7 @@ class Emulator:
             **self.users.handlers(),
             **self.op_templates.handlers(),
             **self.contacts.handlers(),
+            **self.history.handlers(),
             **self.messages.handlers(),
         }
         # Scripts without a command flag (send.php, status.php, balance.php) name their own.

@@ -113,6 +113,15 @@ DOCUMENTED_RULES: tuple[ServerRule, ...] = (
     ServerRule("send.php", "cost", 5),
     ServerRule("status.php", "status", 5, window=Window.MESSAGE),
     ServerRule("balance.php", "balance", 10, window=Window.COMMAND),
+    # UNVERIFIED (spec §B): get.php's other commands are limited, by how much is not known;
+    # read as 3 identical requests a minute, like get_price.
+    ServerRule("get.php", "get_messages", 3),
+    ServerRule("get.php", "get_answers", 3),
+    ServerRule("get.php", "get_stat", 3),
+    # "more than three identical requests or any 100 requests for operator info within a
+    # minute" (spec §5.4).
+    ServerRule("info.php", "get_operator", 3),
+    ServerRule("info.php", "get_operator", 100, window=Window.COMMAND),
 )
 
 
