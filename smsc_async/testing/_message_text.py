@@ -175,7 +175,10 @@ def parse_time(raw: str, *, tz: int, wall: dt.datetime) -> dt.datetime:
         return wall + dt.timedelta(minutes=int(raw[1:]))
     if (match := _SHORT_DATE.fullmatch(raw)) or (match := _DOTTED_DATE.fullmatch(raw)):
         day, month, year, hour, minute = (int(g) for g in match.groups())
-        when = dt.datetime(2000 + year, month, day, hour, minute, tzinfo=wall.tzinfo) - local
+        try:
+            when = dt.datetime(2000 + year, month, day, hour, minute, tzinfo=wall.tzinfo) - local
+        except ValueError:
+            raise ValueError(raw) from None
     elif raw.startswith("0") and raw.isdigit():  # after DDMMYYhhmm: ten digits, maybe a 0
         when = dt.datetime.fromtimestamp(int(raw), tz=wall.tzinfo)
     elif match := _HOURS.fullmatch(raw):
