@@ -412,3 +412,30 @@ async def test_bad_input_never_reaches_the_emulator(call: Any) -> None:
         with pytest.raises(ValidationError):
             await call(smsc)
     assert [] == emulator.traffic
+
+
+# -- with send.php -----------------------------------------------------------------------------
+
+
+async def test_a_message_sent_through_send_php_shows_in_history_and_statistics() -> None:
+    """A send to two numbers makes two history rows with its id, text and price; stats add up."""
+    emulator = Emulator()
+    form = {"login": DEFAULT_LOGIN, "psw": DEFAULT_PASSWORD, "fmt": "3", "charset": "utf-8"}
+    async with httpx.AsyncClient(
+        transport=emulator.transport(), base_url="http://smsc.emulator/sys/"
+    ) as http:
+        response = await http.post(
+            "send.php", data={**form, "phones": f"{MTS},{MEGAFON}", "mes": "Hi, there", "id": "77"}
+        )
+    assert 77 == json.loads(response.text)["id"]
+    await asyncio.sleep(600)  # ten minutes: the messages have moved on from "queued"
+    async with emulator.client() as smsc:
+        history = await smsc.history.list()
+        (stats,) = await smsc.stats.get()
+    assert [(MEGAFON, "77", "Hi, there"), (MTS, "77", "Hi, there")] == [
+        (m.phone, m.id, m.message) for m in history
+    ]
+    assert [1, 1] == [m.status for m in history]  # delivered, by the emulator's default fate
+    kept = {e.phone: e.cost for e in emulator.outbox.entries}
+    assert [kept[MEGAFON], kept[MTS]] == [m.cost for m in history]
+    assert (2, sum(m.cost or 0 for m in history)) == (stats.messages, stats.debit)
