@@ -25,6 +25,13 @@ from smsc_async.testing._render import (
     render_subclient_stats,
     render_tariffs,
 )
+from smsc_async.testing._render_messages import (
+    render_balance,
+    render_price,
+    render_sent,
+    render_statuses,
+    status_fields,
+)
 
 try:
     from smsc_async.testing._emulator import (
@@ -41,6 +48,8 @@ except ImportError as exc:  # pragma: no cover - depends on the installed extras
     ) from exc
 from smsc_async.testing._calls import Call, Refusal, Upload
 from smsc_async.testing._faults import ConnectionResetByEmulator, Faults
+from smsc_async.testing._messages import MessagesFamily
+from smsc_async.testing._outbox import InboxEntry, Outbox, OutboxEntry
 from smsc_async.testing._rules import Ban, RuleBook, ServerRule, Violation, Window
 from smsc_async.testing._serve import serve, serving, serving_in_thread
 from smsc_async.testing._transport import EmulatorTransport
@@ -57,12 +66,17 @@ __all__ = [
     "EmulatorTransport",
     "Exchange",
     "Faults",
+    "InboxEntry",
+    "MessagesFamily",
+    "Outbox",
+    "OutboxEntry",
     "Refusal",
     "RuleBook",
     "ServerRule",
     "Upload",
     "Violation",
     "Window",
+    "render_balance",
     "render_blacklist",
     "render_contacts",
     "render_created_id",
@@ -70,8 +84,11 @@ __all__ = [
     "render_groups",
     "render_ok",
     "render_op_templates",
+    "render_price",
     "render_sender_id",
     "render_senders",
+    "render_sent",
+    "render_statuses",
     "render_subclient_day_stats",
     "render_subclient_id",
     "render_subclient_stats",
@@ -79,4 +96,5 @@ __all__ = [
     "serve",
     "serving",
     "serving_in_thread",
+    "status_fields",
 ]

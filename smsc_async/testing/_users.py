@@ -53,7 +53,7 @@ class SubclientEntry:
         settings: Every other parameter of its ``add`` and ``chg`` requests, as sent.
         balance: Its balance now.
         payments: Every payment (``pay``): the emulator's wall time and the sum.
-        messages: Messages sent (the emulator sends none).
+        messages: Messages it sent (send.php counts one per recipient accepted).
     """
 
     id: int
