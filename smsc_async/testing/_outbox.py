@@ -160,7 +160,8 @@ class Outbox:
     Attributes:
         wall_clock: Loop time -> the emulator's calendar time (``Emulator.wall_clock``).
         minute: Loop seconds per emulated minute.
-        entries: Every message to every recipient, in the order sent.
+        entries: Every message to every recipient, in the order sent (change it through
+            :meth:`add` and :meth:`delete`, which keep the lookup index).
         answers: Every incoming message, in the order received.
     """
 
@@ -171,6 +172,9 @@ class Outbox:
     _next_int_id: int = 100_000
     _next_answer_id: int = 500
     _next_ids: dict[str, int] = attrs.field(factory=dict)
+    # (login, id, phone key) -> the entries with them, oldest first: status lookups stay
+    # quick with thousands of messages. Keep entries with add() and delete() for it.
+    _index: dict[tuple[str, str, str], list[OutboxEntry]] = attrs.field(factory=dict)
 
     def next_id(self, login: str) -> str:
         """Assign the next message id of ``login`` (ids count up from 1 per account)."""
@@ -184,6 +188,7 @@ class Outbox:
         if entry.id.isdigit():  # a caller's numeric id moves the account's counter on
             self._next_ids[entry.login] = max(self._next_ids.get(entry.login, 0), int(entry.id))
         self.entries.append(entry)
+        self._index.setdefault((entry.login, entry.id, phone_key(entry.phone)), []).append(entry)
         return entry
 
     def settle(self, now: float) -> None:
@@ -196,11 +201,8 @@ class Outbox:
 
         Phones compare by :func:`phone_key` (``+7 900...`` and ``8900...`` find ``7900...``).
         """
-        want = phone_key(phone)
-        for entry in reversed(self.entries):
-            if entry.login == login and entry.id == id and phone_key(entry.phone) == want:
-                return entry
-        return None
+        found = self._index.get((login, id, phone_key(phone)))
+        return found[-1] if found else None
 
     def for_login(self, login: str) -> Iterator[OutboxEntry]:
         """The messages ``login`` sent, oldest first."""
@@ -209,6 +211,7 @@ class Outbox:
     def delete(self, entry: OutboxEntry) -> None:
         """Forget a message (``status.php?del=1``)."""
         self.entries.remove(entry)
+        self._index[entry.login, entry.id, phone_key(entry.phone)].remove(entry)
 
     def force(
         self,
