@@ -45,7 +45,7 @@ from smsc_async.testing._users import UsersFamily
 
 __all__ = ["DEFAULT_BALANCE", "MessagesFamily", "Resolver"]
 
-DEFAULT_BALANCE = Decimal("1000.00")
+DEFAULT_BALANCE = Decimal("100000.00")
 """An account's balance until a test sets it (subclients keep their own)."""
 
 Resolver = Callable[[Mapping[str, str]], str]

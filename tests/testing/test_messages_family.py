@@ -53,13 +53,13 @@ SENT = {
         Format.JSON: '{\n"id": 1,\n"cnt": 1,\n"cost": "1.60"\n}',
     },
     "3": {
-        Format.LINES: "OK - 1 SMS, ID - 1, COST - 1.60, BALANCE - 998.40",
-        Format.CSV: "1,1,1.60,998.40",
+        Format.LINES: "OK - 1 SMS, ID - 1, COST - 1.60, BALANCE - 99998.40",
+        Format.CSV: "1,1,1.60,99998.40",
         Format.XML: (
             "<result>\n<id>1</id>\n<cnt>1</cnt>\n<cost>1.60</cost>\n"
-            "<balance>998.40</balance>\n</result>"
+            "<balance>99998.40</balance>\n</result>"
         ),
-        Format.JSON: '{\n"id": 1,\n"cnt": 1,\n"cost": "1.60",\n"balance": "998.40"\n}',
+        Format.JSON: '{\n"id": 1,\n"cnt": 1,\n"cost": "1.60",\n"balance": "99998.40"\n}',
     },
     "1": {
         Format.LINES: "OK - 1 SMS, COST - 1.60",
@@ -344,14 +344,14 @@ async def test_balance_shows_a_credit_with_the_currency() -> None:
     emulator = Emulator()
     emulator.messages.credits[DEFAULT_LOGIN] = Decimal(100)
     answer = json.loads(await post(emulator, "balance.php", cur="1"))
-    assert {"balance": "1000.00", "credit": "100.00", "currency": "RUR"} == answer
-    assert "1000.00" == await post(emulator, "balance.php", fmt=Format.CSV)
+    assert {"balance": "100000.00", "credit": "100.00", "currency": "RUR"} == answer
+    assert "100000.00" == await post(emulator, "balance.php", fmt=Format.CSV)
 
 
 async def test_a_send_is_debited_from_the_balance_shown() -> None:
     emulator = Emulator()
     await send(emulator, phones=MTS, mes="Hi")
-    assert {"balance": "998.40"} == json.loads(await post(emulator, "balance.php"))
+    assert {"balance": "99998.40"} == json.loads(await post(emulator, "balance.php"))
 
 
 # -- rules -----------------------------------------------------------------------------------
@@ -389,3 +389,19 @@ async def test_the_eleventh_balance_request_within_a_minute_is_refused() -> None
     assert 9 == json.loads(await post(emulator, "balance.php"))["error_code"]
     await asyncio.sleep(60)
     assert "balance" in json.loads(await post(emulator, "balance.php"))
+
+
+async def test_a_text_without_charset_is_read_as_windows_1251() -> None:
+    """SMSC's default charset: the Cyrillic text is recorded as sent, one UCS-2 part."""
+    emulator = Emulator()
+    body = f"login={DEFAULT_LOGIN}&psw={DEFAULT_PASSWORD}&fmt=3&phones={MTS}&mes=%CF%F0%E8%E2%E5%F2"
+    async with httpx.AsyncClient(
+        transport=emulator.transport(), base_url="http://smsc.emulator/sys/"
+    ) as http:
+        response = await http.post(
+            "send.php",
+            content=body.encode(),
+            headers={"content-type": "application/x-www-form-urlencoded"},
+        )
+    assert {"id": 1, "cnt": 1} == response.json()
+    assert ("Привет", 1) == (emulator.outbox.entries[0].text, emulator.outbox.entries[0].parts)
