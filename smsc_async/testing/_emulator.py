@@ -29,6 +29,7 @@ from smsc_async.testing._contacts import ContactsFamily
 from smsc_async.testing._delivery import Outcome, respond
 from smsc_async.testing._faults import FaultKind, Faults
 from smsc_async.testing._history import HistoryFamily
+from smsc_async.testing._mailings import MailingsFamily
 from smsc_async.testing._messages import MessagesFamily, Resolver
 from smsc_async.testing._op_templates import OpTemplatesFamily
 from smsc_async.testing._outbox import Outbox
@@ -37,6 +38,7 @@ from smsc_async.testing._requests import Account, authenticate, charset_of, form
 from smsc_async.testing._rules import Ban, RuleBook, ServerRule, Violation
 from smsc_async.testing._senders import SendersFamily
 from smsc_async.testing._tariffs import DEFAULT_TARIFFS, TariffsFamily
+from smsc_async.testing._templates import TemplatesFamily
 from smsc_async.testing._transport import EmulatorTransport
 from smsc_async.testing._users import UsersFamily
 
@@ -98,7 +100,8 @@ class Emulator:
     (``send.php``, ``status.php``, ``balance.php``: balances, and the knobs that provoke
     refusals), :attr:`outbox` (messages sent and answers received; :meth:`Outbox.receive`
     lets an answer arrive), :attr:`history` (``get.php`` history, inbox and statistics,
-    ``info.php`` operator look-ups over sample numbering data). Scripts without a
+    ``info.php`` operator look-ups over sample numbering data), :attr:`templates`
+    (``templates.php``), :attr:`mailings` (``jobs.php``). Scripts without a
     command flag have commands named by the emulator: ``send.send``, ``send.cost``
     (``cost=1``), ``status.status``, ``status.del`` (``del=1``), ``balance.balance``.
 
@@ -139,6 +142,9 @@ class Emulator:
         self.messages = MessagesFamily(
             self.outbox, self.tariffs, self.users, self.senders, self.contacts
         )
+        # templates.php and jobs.php: message templates, and mailings that may send them.
+        self.templates = TemplatesFamily()
+        self.mailings = MailingsFamily(self.tariffs, self.templates, self.contacts)
         self._handlers: dict[tuple[str, str], Handler] = {
             **self.tariffs.handlers(),
             **self.senders.handlers(),
@@ -147,6 +153,8 @@ class Emulator:
             **self.contacts.handlers(),
             **self.history.handlers(),
             **self.messages.handlers(),
+            **self.templates.handlers(),
+            **self.mailings.handlers(),
         }
         # Scripts without a command flag (send.php, status.php, balance.php) name their own.
         self._resolvers: dict[str, Resolver] = self.messages.resolvers()

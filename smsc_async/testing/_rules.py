@@ -122,6 +122,12 @@ DOCUMENTED_RULES: tuple[ServerRule, ...] = (
     # minute" (spec §5.4).
     ServerRule("info.php", "get_operator", 3),
     ServerRule("info.php", "get_operator", 100, window=Window.COMMAND),
+    # UNVERIFIED (spec §B): templates.php is limited, by how much is not known; read as 3
+    # identical requests a minute.
+    ServerRule("templates.php", "add", 3, also=("chg", "del", "get")),
+    # "Sending more than one identical request for actions with mailing lists within a
+    # minute" (jobs_answer docs page): every command of jobs.php.
+    ServerRule("jobs.php", "add", 1, also=("get", "get_all", "cancel", "del")),
 )
 
 
