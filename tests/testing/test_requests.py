@@ -337,7 +337,7 @@ async def test_a_request_without_a_known_command_gets_error_1(
 
 
 @pytest.mark.parametrize("method", ["GET", "POST"])
-@pytest.mark.parametrize("path", ["send.php", "nothing.php", "", "get.php/extra"])
+@pytest.mark.parametrize("path", ["documents.php", "nothing.php", "", "get.php/extra"])
 async def test_an_unknown_script_is_http_404(
     raw: httpx.AsyncClient, method: str, path: str
 ) -> None:
