@@ -52,7 +52,10 @@ def find_error(document: Any) -> ErrorReply | None:
 def _record(obj: Any, row: Row) -> dict[str, Any]:
     if not isinstance(obj, dict):
         raise fail(f"expected an object, got {type(obj).__name__}", FMT, json.dumps(obj)[:120])
-    return {row.key(FMT, k): v for k, v in obj.items()}
+    renames = row.renames.get(FMT)
+    if not renames:
+        return dict(obj)
+    return {renames.get(k, k): v for k, v in obj.items()}
 
 
 def _array(value: Any, row: Row) -> list[dict[str, Any]]:
@@ -70,7 +73,11 @@ def decode(document: Any, shape: Shape, params: Params) -> Any:
     if isinstance(shape, Single):
         if shape.or_ok and document == {"result": "OK"}:
             return {}
-        return _record(document, shape.row)
+        record = _record(document, shape.row)
+        items = shape.items
+        if items is not None and items.name in document:
+            record[items.name] = _array(document[items.name], items.row)
+        return record
     if isinstance(shape, ListOf):
         return _array(document, shape.row)
     return _sections(document, shape)
