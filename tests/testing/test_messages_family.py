@@ -405,3 +405,15 @@ async def test_a_text_without_charset_is_read_as_windows_1251() -> None:
         )
     assert {"id": 1, "cnt": 1} == response.json()
     assert ("Привет", 1) == (emulator.outbox.entries[0].text, emulator.outbox.entries[0].parts)
+
+
+async def test_a_hundred_erroneous_sends_in_a_row_block_the_ip() -> None:
+    """The 100th refused send in a row blocks the address for 10 minutes (error 4)."""
+    emulator = Emulator()
+    assert "id" in await send(emulator, phones=MTS, mes="ok")
+    for k in range(100):
+        assert 7 == (await send(emulator, phones="12", mes=f"bad {k}"))["error_code"]
+    assert 4 == (await send(emulator, phones=MTS, mes="ok again"))["error_code"]
+    assert ["100 erroneous sends in a row"] == [b.reason for b in emulator.bans]
+    await asyncio.sleep(600)
+    assert "id" in await send(emulator, phones=MTS, mes="ok at last")
