@@ -5,6 +5,7 @@ Everything the SDK raises on purpose derives from :class:`SmscError`::
     SmscError
     ├── TransportError          no usable answer: connection, timeout, HTTP 5xx, an HTML page
     │   └── MaybeAppliedError       a change or send whose outcome is unknown: not repeated
+    │       └── SendUnconfirmedError    a message send whose outcome is unknown (.id, .phones)
     ├── LoginPausedError        refused before sending: the login is paused (ban, auth guard)
     ├── ApiError                SMSC answered with an error code (.code, .message, .command)
     │   ├── ParametersError         1  error in parameters
@@ -13,7 +14,7 @@ Everything the SDK raises on purpose derives from :class:`SmscError`::
     │   │   └── InsufficientFundsError  3 on send.php: not enough money
     │   ├── IpBlockedError          4  the IP address is temporarily blocked
     │   ├── OperationFailedError    5  saving or deleting failed
-    │   │   ├── InvalidDateError        5 on send.php: bad ``time``
+    │   │   ├── InvalidDateError        5 on send.php, jobs.php: bad ``time``
     │   │   └── LoginTakenError         5 on users.php: the subclient login is taken
     │   ├── MessageDeniedError      6  message denied (text or sender name)
     │   ├── InvalidNumberError      7  invalid phone number format
@@ -54,6 +55,7 @@ __all__ = [
     "ParametersError",
     "ParseError",
     "RateLimitError",
+    "SendUnconfirmedError",
     "SmscError",
     "TransportError",
     "UndeliverableError",
@@ -96,6 +98,42 @@ class MaybeAppliedError(TransportError):
     The server may or may not have carried it out, so it is not repeated blindly: check
     the state (e.g. list the sender names) before trying again.
     """
+
+
+class SendUnconfirmedError(MaybeAppliedError):
+    """A message send whose outcome is unknown: the message may or may not have gone out.
+
+    Raised when the answer to a send was lost after the request left (a timeout, a dropped
+    connection, an error page), or when SMSC refused it as a duplicate of an identical
+    send within the last minute (error 9), which may have been this very message sent
+    before. It is never repeated blindly: ask ``smsc.messages.status(phone, id)`` for each
+    phone (status ``NOT_FOUND`` means the message with this id was not accepted).
+
+    Attributes:
+        id: The message id the send carried (the caller's, or the one the SDK assigned).
+        phones: The recipients the send named, as sent.
+        code: SMSC's error code when SMSC answered (9), else ``None``.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        command: str,
+        id: str,  # noqa: A002 - SMSC's own name for it
+        phones: tuple[str, ...] = (),
+        code: int | None = None,
+        status_code: int | None = None,
+    ) -> None:
+        super().__init__(
+            f"{message}; message id {id}",
+            command=command,
+            request_sent=True,
+            status_code=status_code,
+        )
+        self.id = id
+        self.phones = phones
+        self.code = code
 
 
 class LoginPausedError(SmscError):
@@ -187,7 +225,7 @@ class OperationFailedError(ApiError):
 
 
 class InvalidDateError(OperationFailedError):
-    """Error 5 from ``send.php``: the ``time`` parameter is not a valid date."""
+    """Error 5 from ``send.php`` or ``jobs.php``: the ``time`` parameter is not a valid date."""
 
 
 class LoginTakenError(OperationFailedError):
@@ -322,6 +360,7 @@ _BY_CODE: dict[int, type[ApiError]] = {
 _BY_SCRIPT_CODE: dict[tuple[str, int], type[ApiError]] = {
     ("send.php", 3): InsufficientFundsError,
     ("send.php", 5): InvalidDateError,
+    ("jobs.php", 5): InvalidDateError,
     ("users.php", 5): LoginTakenError,
 }
 
