@@ -18,7 +18,9 @@ from smsc_async.formats import _csv, _json, _lines, _xml
 from smsc_async.formats._common import ErrorReply, body_text
 from smsc_async.formats._shapes import (
     Column,
+    Items,
     Kind,
+    LineStyle,
     ListOf,
     Ok,
     Row,
@@ -32,7 +34,9 @@ __all__ = [
     "CONVERTERS",
     "Column",
     "ErrorReply",
+    "Items",
     "Kind",
+    "LineStyle",
     "ListOf",
     "Ok",
     "Row",

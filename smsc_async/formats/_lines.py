@@ -15,9 +15,11 @@ from typing import Any
 import cattrs
 
 from smsc_async._types import Format, Params
+from smsc_async.errors import ParseError
+from smsc_async.formats import _csv
 from smsc_async.formats._common import ErrorReply, fail, text_lines
 from smsc_async.formats._hooks import configure_text_converter
-from smsc_async.formats._shapes import Kind, ListOf, Ok, Row, Sections, Shape, Single
+from smsc_async.formats._shapes import Kind, LineStyle, ListOf, Ok, Row, Sections, Shape, Single
 
 __all__ = ["decode", "find_error", "make_converter", "parse"]
 
@@ -26,6 +28,8 @@ _CUT = re.compile(r", (?=[A-Za-z_][\w\[\]]* =(?: |$|,))")
 _PAIR = re.compile(r"([A-Za-z_][\w\[\]]*) =(?: (.*))?\Z", re.DOTALL)
 _DASHED = re.compile(r"([A-Za-z_]\w*) - (\S*)")
 _ERROR = re.compile(r"ERROR = (\d+)(?: \((.*?)\))?(?:, ID - (\S+?)\)?)?\s*\Z", re.DOTALL)
+_LABEL_CUT = re.compile(r", (?=[A-Za-z_]\w* - )")
+_LABEL = re.compile(r"([A-Za-z_]\w*) - (\S+)(?: [A-Za-z]+)?\Z")
 
 
 def parse(text: str) -> str:
@@ -69,6 +73,32 @@ def _record(line: str, row: Row, text: str) -> dict[str, Any]:
     return record
 
 
+def _labels(line: str, row: Row, text: str) -> dict[str, Any]:
+    """``OK - 2 SMS, ID - 279, COST - 4.48``: each part ``LABEL - value[ unit]``."""
+    record: dict[str, Any] = {}
+    for part in _LABEL_CUT.split(line.strip()):
+        match = _LABEL.match(part)
+        if match is None:
+            raise fail(f"expected 'LABEL - value', got {part[:40]!r}", FMT, text)
+        name = row.key(FMT, match[1].lower())
+        if name in record:
+            raise fail(f"label {match[1]!r} appears twice: the line is ambiguous", FMT, text)
+        record[name] = match[2]
+    return record
+
+
+def _line(line: str, row: Row, params: Params, text: str) -> dict[str, Any]:
+    """One record, in the row's fmt=0 style."""
+    if row.lines is LineStyle.LABELS:
+        return _labels(line, row, text)
+    if row.lines is LineStyle.VALUES:
+        try:
+            return _csv.read_line(line, row, params, text)
+        except ParseError as exc:
+            raise fail(exc.reason, FMT, text) from None
+    return _record(line, row, text)
+
+
 def _only_line(text: str) -> str:
     lines = text_lines(text)
     if len(lines) != 1:
@@ -83,15 +113,26 @@ def decode(text: str, shape: Shape, params: Params) -> Any:
             raise fail("expected OK", FMT, text)
         return None
     if isinstance(shape, Single):
-        if shape.or_ok and text.strip() == "OK":
-            return {}
-        line = _only_line(text)
-        if line.startswith("OK, "):
-            return _acknowledged(line, shape.row, text)
-        return _record(line, shape.row, text)
+        return _single(text, shape, params)
     if isinstance(shape, ListOf):
-        return [_record(line, shape.row, text) for line in text_lines(text)]
+        return [_line(line, shape.row, params, text) for line in text_lines(text)]
     return _sections(text, shape)
+
+
+def _single(text: str, shape: Single, params: Params) -> dict[str, Any]:
+    if shape.or_ok and text.strip() == "OK":
+        return {}
+    if shape.items is not None:
+        # The record's own line, then one line per item.
+        first, *rest = text_lines(text) or [""]
+        record = _line(first, shape.row, params, text)
+        items = shape.items
+        record[items.name] = [_line(line, items.row, params, text) for line in rest]
+        return record
+    line = _only_line(text)
+    if line.startswith("OK, "):
+        return _acknowledged(line, shape.row, text)
+    return _line(line, shape.row, params, text)
 
 
 def _acknowledged(line: str, row: Row, text: str) -> dict[str, Any]:

@@ -8,14 +8,26 @@ the others say ``sender``), so every decoder hands the converters the same keys.
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TypeAlias
 
 import attrs
 
 from smsc_async._types import Format, Params
 
-__all__ = ["Column", "Kind", "ListOf", "Ok", "Row", "Section", "Sections", "Shape", "Single"]
+__all__ = [
+    "Column",
+    "Items",
+    "Kind",
+    "LineStyle",
+    "ListOf",
+    "Ok",
+    "Row",
+    "Section",
+    "Sections",
+    "Shape",
+    "Single",
+]
 
 
 @attrs.frozen
@@ -42,16 +54,49 @@ class Column:
     pattern: str | None = None
 
 
+class LineStyle(enum.Enum):
+    """How fmt=0 writes one record."""
+
+    PAIRS = "pairs"
+    """``key = value, key = value`` (most scripts)."""
+    LABELS = "labels"
+    """``OK - 2 SMS, ID - 279, COST - 4.48`` (``send.php``): ``LABEL - value[ unit]`` parts,
+    keys case-folded (``ok``, ``id``, ``cost``), a unit word after a value dropped."""
+    VALUES = "values"
+    """The fmt=1 layout: ``250.80`` (``balance.php`` answers fmt=0 and fmt=1 alike)."""
+
+
+Chooser: TypeAlias = Callable[[Sequence[str], Params], tuple[Column, ...]]
+"""fmt=1: the columns of one line, from its cells and the request's parameters."""
+
+
 @attrs.frozen
 class Row:
-    """A record type: its columns in wire order, and per-format key renames."""
+    """A record type: its columns in wire order, and per-format key renames.
+
+    Attributes:
+        columns: Every column, in wire order.
+        renames: Per format, wire keys that differ from the field names.
+        lines: How fmt=0 writes the record.
+        choose: fmt=1, when the layout depends on the line itself (``status.php``: an HLR
+            request's row carries 8 more columns than an SMS's), picks the columns of a
+            line; ``None``: :meth:`layout` decides from the request alone.
+    """
 
     columns: tuple[Column, ...]
     renames: Mapping[Format, Mapping[str, str]] = attrs.field(factory=dict)
+    lines: LineStyle = LineStyle.PAIRS
+    choose: Chooser | None = None
 
     def layout(self, params: Params) -> tuple[Column, ...]:
         """The fmt=1 columns present for a request with these parameters."""
         return tuple(c for c in self.columns if c.when is None or params.get(c.when) == "1")
+
+    def line_layout(self, cells: Sequence[str], params: Params) -> tuple[Column, ...]:
+        """The fmt=1 columns of one line (``cells`` split at every comma)."""
+        if self.choose is not None:
+            return self.choose(cells, params)
+        return self.layout(params)
 
     def names(self) -> frozenset[str]:
         """Every field name the row can hold."""
@@ -74,6 +119,22 @@ class ListOf:
 
 
 @attrs.frozen
+class Items:
+    """A list of sub-records inside a :class:`Single` reply (send's per-phone details).
+
+    fmt=3 holds them in an array under ``name``, fmt=2 as the children of the element
+    ``name``, fmt=0 and fmt=1 as the lines after the record's own line.
+
+    Attributes:
+        name: The model field (and JSON key, XML element) that holds them.
+        row: Their record type.
+    """
+
+    name: str
+    row: Row
+
+
+@attrs.frozen
 class Single:
     """One record: one line (fmt=0/1), the root element (fmt=2), an object (fmt=3).
 
@@ -81,10 +142,12 @@ class Single:
         row: The record type.
         or_ok: A bare acknowledgement (as :class:`Ok`) is a valid answer too, read as an
             empty record (for commands whose docs allow either).
+        items: Sub-records that may follow the record (``None``: the reply is one record).
     """
 
     row: Row
     or_ok: bool = False
+    items: Items | None = None
 
 
 class Kind(enum.Enum):

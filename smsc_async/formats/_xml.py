@@ -71,7 +71,12 @@ def decode(root: Element, shape: Shape, params: Params) -> Any:
     if isinstance(shape, Single):
         if shape.or_ok and len(root) == 0 and (root.text or "").strip() == "OK":
             return {}
-        return _record(root, shape.row)
+        record = _record(root, shape.row)
+        items = shape.items
+        element = None if items is None else root.find(items.name)
+        if items is not None and element is not None:
+            record[items.name] = [_record(child, items.row) for child in element]
+        return record
     if isinstance(shape, ListOf):
         return [_record(child, shape.row) for child in root]
     return _sections(root, shape)
