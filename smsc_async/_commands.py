@@ -40,7 +40,8 @@ class Command(Generic[T]):
     Attributes:
         name: Dotted name used in errors and logs, e.g. ``"senders.add"``.
         script: The script posted to, e.g. ``"senders.php"``.
-        flag: The command flag sent as ``<flag>=<value>``, e.g. ``"add"``.
+        flag: The command flag sent as ``<flag>=<value>``, e.g. ``"add"``; ``""`` for a
+            script's command without one (``send.php``, ``status.php``, ``balance.php``).
         shape: Where each reply field sits in each wire format.
         result_type: What the reply structures into (``None`` for a bare ``OK``).
         retry: How the command may be retried.
@@ -60,5 +61,5 @@ class Command(Generic[T]):
     value: str = "1"
 
     def flag_field(self) -> dict[str, str]:
-        """The form field that names the command, e.g. ``{"add": "1"}``."""
-        return {self.flag: self.value}
+        """The form field that names the command, e.g. ``{"add": "1"}`` (``{}``: no flag)."""
+        return {self.flag: self.value} if self.flag else {}

@@ -264,13 +264,29 @@ class Limiter:
         for rule in self.rules(command, declared):
             key: tuple[object, ...] = (rule.group or command, rule.scope)
             if rule.scope is Scope.IDENTICAL:
-                key += tuple(sorted((k, v) for k, v in params.items() if k not in _NOT_IDENTITY))
+                key += tuple(
+                    sorted(
+                        (k, v)
+                        for k, v in params.items()
+                        if k not in _NOT_IDENTITY and k not in rule.ignore
+                    )
+                )
             elif rule.scope is Scope.PARAM:
                 key += (params.get(rule.param or "", ""),)
             span = rule.window * self.minute / 60.0 + self.margin
             label = (
                 f"{rule.group or command}: {rule.limit} {rule.scope.value} per {rule.window:g} s"
             )
+            if rule.scope is Scope.EACH:
+                # One window per item; each label names its item, so every request takes
+                # its windows in one global order.
+                value = params.get(rule.param or "", "")
+                items = sorted({item.strip() for item in value.split(",")} - {""}) or [""]
+                windows += [
+                    self.gate.window((*key, item), rule.limit, span, f"{label} [{item}]")
+                    for item in items
+                ]
+                continue
             windows.append(self.gate.window(key, rule.limit, span, label))
         return sorted(windows, key=lambda w: w.label)
 

@@ -59,6 +59,31 @@ class CallOptions:
     timeout: float | None = None
 
 
+def _never_resend(command: Command[Any], exc: RateLimitError) -> None:
+    """Error 9 to a send as a duplicate: raise :class:`MaybeAppliedError`, do not wait and resend.
+
+    The identical send SMSC saw within the minute may have been this very message (an
+    attempt whose answer was lost), so sending again could deliver it twice.
+    """
+    if command.retry is RetryClass.SEND and not _too_many_in_flight(exc):
+        detail = f": {exc.message}" if exc.message else ""
+        raise MaybeAppliedError(
+            f"SMSC refused it as a duplicate (error 9{detail}); an identical send within the "
+            "last minute may have been this one, so it is not repeated",
+            command=command.name,
+            request_sent=True,
+        ) from exc
+
+
+def _too_many_in_flight(exc: RateLimitError) -> bool:
+    """Error 9 for 15 requests in flight (not for a window): nothing of it was carried out.
+
+    Assumption: SMSC's description of it names concurrency ("too many concurrent
+    requests"); fmt=1 sends no description, so there error 9 reads as a window's.
+    """
+    return "concurrent" in exc.message.lower()
+
+
 class CommandPath:
     """The state one client (and its ``with_options`` copies) shares across calls."""
 
@@ -159,6 +184,7 @@ class CommandPath:
                     retry_after=late.wait,
                 ) from None
             except RateLimitError as exc:
+                _never_resend(command, exc)
                 failure = exc
                 wait = self._wait_after_rate_limit(command, exc)
                 # The server's window holds requests we did not see (another process):
@@ -204,7 +230,7 @@ class CommandPath:
             await asyncio.sleep(wait)
 
     def _wait_after_rate_limit(self, command: Command[Any], exc: RateLimitError) -> float:
-        if "concurrent" in exc.message.lower():
+        if _too_many_in_flight(exc):
             return _CONCURRENCY_WAIT
         rules = self._limiter().rules(command.name, command.rules)
         # A rule we do not know about (none declared): SMSC's windows are a minute long.

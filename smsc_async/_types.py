@@ -43,6 +43,9 @@ class Scope(enum.Enum):
     """Every request of the command, whatever its parameters."""
     PARAM = "param"
     """Requests of the command with the same value of one parameter (e.g. per subclient)."""
+    EACH = "each"
+    """Each item of one comma-separated parameter counts on its own: a request naming
+    several (status requests about several messages) counts once towards each."""
 
 
 @attrs.frozen
@@ -55,9 +58,13 @@ class Rule:
         limit: How many matching requests the server accepts within one window.
         window: The window's length in seconds.
         scope: Which requests count together.
-        param: With :attr:`Scope.PARAM`, the parameter whose value keys the rule.
+        param: With :attr:`Scope.PARAM` (or :attr:`Scope.EACH`), the parameter whose value
+            (or each of whose items) keys the rule.
         group: A name shared by rules of several commands that count in one window (e.g.
             subclient creations and changes); ``None``: the command counts on its own.
+        ignore: With :attr:`Scope.IDENTICAL`, parameters that do not make two requests
+            different (e.g. the message id the SDK assigns to every send: two sends of the
+            same text to the same phones are held back as identical whatever their ids).
     """
 
     limit: int
@@ -65,3 +72,4 @@ class Rule:
     scope: Scope = Scope.IDENTICAL
     param: str | None = None
     group: str | None = None
+    ignore: frozenset[str] = frozenset()
