@@ -28,13 +28,16 @@ from smsc_async._transport import UNSET, Transport, Unset
 from smsc_async._types import Files, Format, Rule
 from smsc_async._validation import Checks, checking
 from smsc_async.events import Event
+from smsc_async.models.balance import Balance
 from smsc_async.resources import (
+    BalanceResource,
     BlacklistResource,
     ContactsResource,
     GroupsResource,
     HistoryResource,
     InboxResource,
     MailingsResource,
+    MessagesResource,
     OperatorsResource,
     OpTemplatesResource,
     Resource,
@@ -384,6 +387,29 @@ class SmscClient:
     def operators(self) -> OperatorsResource:
         """Operator look-ups: ``smsc.operators.get(phone)``."""
         return OperatorsResource(self._call)
+
+    @functools.cached_property
+    def messages(self) -> MessagesResource:
+        """Messages: ``smsc.messages.send()``, ``.cost()``, ``.status()``, ``.delete()``."""
+        return MessagesResource(self._call)
+
+    @functools.cached_property
+    def _balance(self) -> BalanceResource:
+        return BalanceResource(self._call)
+
+    async def balance(self, *, currency: bool = False) -> Balance:
+        """The money on the account (``balance.php``).
+
+        SMSC answers at most 10 balance requests a minute; calls are held back to keep
+        within that, and identical ones in flight share one request.
+
+        Args:
+            currency: Also say the account's currency.
+
+        Returns:
+            The balance (a ``Decimal``), with the currency when asked for.
+        """
+        return await self._balance.get(currency=currency)
 
     def _templates_as(self, login: str, password: str) -> OpTemplatesResource:
         return self.with_credentials(login=login, password=password).op_templates

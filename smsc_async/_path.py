@@ -62,10 +62,13 @@ class CallOptions:
 def _never_resend(command: Command[Any], exc: RateLimitError) -> None:
     """Error 9 to a send as a duplicate: raise :class:`MaybeAppliedError`, do not wait and resend.
 
-    The identical send SMSC saw within the minute may have been this very message (an
-    attempt whose answer was lost), so sending again could deliver it twice.
+    send.php's error 9 says an identical send arrived within the minute (spec §2.3), and
+    that one may have been this very message (an attempt whose answer was lost, e.g. from
+    another process), so sending again could deliver it twice. Other scripts' error 9 is
+    their general anti-flood rule, waited out as usual.
     """
-    if command.retry is RetryClass.SEND and not _too_many_in_flight(exc):
+    duplicate = command.script == "send.php" and not _too_many_in_flight(exc)
+    if command.retry is RetryClass.SEND and duplicate:
         detail = f": {exc.message}" if exc.message else ""
         raise MaybeAppliedError(
             f"SMSC refused it as a duplicate (error 9{detail}); an identical send within the "

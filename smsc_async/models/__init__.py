@@ -1,6 +1,7 @@
 """The typed models every wire format decodes to: frozen attrs classes, one module per family."""
 
 from smsc_async.models._base import LenientIntEnum, LenientStrEnum
+from smsc_async.models.balance import Balance
 from smsc_async.models.contacts import (
     BlacklistEntry,
     BlockType,
@@ -11,6 +12,21 @@ from smsc_async.models.contacts import (
 from smsc_async.models.history import SentMessage
 from smsc_async.models.inbox import IncomingMessage
 from smsc_async.models.mailings import Mailing, MailingCreated, MailingKind, MailingRepeat
+from smsc_async.models.messages import (
+    Attachment,
+    CallSettings,
+    DeliveryError,
+    HlrInfo,
+    MessageCost,
+    MessageStatus,
+    MessageType,
+    Sent,
+    SentPhone,
+    StatusDetail,
+    StatusReport,
+    Translit,
+    Voice,
+)
 from smsc_async.models.op_templates import (
     MessageKind,
     Operator,
@@ -52,12 +68,17 @@ from smsc_async.models.templates import MessageTemplate, TemplateFormat
 __all__ = [
     "AccountStats",
     "AccountType",
+    "Attachment",
+    "Balance",
     "BlacklistEntry",
     "BlockType",
+    "CallSettings",
     "Contact",
     "ContactGroup",
     "CreatedId",
     "Currency",
+    "DeliveryError",
+    "HlrInfo",
     "HourRange",
     "IncomingMessage",
     "LenientIntEnum",
@@ -66,8 +87,11 @@ __all__ = [
     "MailingCreated",
     "MailingKind",
     "MailingRepeat",
+    "MessageCost",
     "MessageKind",
+    "MessageStatus",
     "MessageTemplate",
+    "MessageType",
     "Operator",
     "OperatorInfo",
     "OperatorStatus",
@@ -80,7 +104,11 @@ __all__ = [
     "SenderDocument",
     "SenderId",
     "SenderStatus",
+    "Sent",
     "SentMessage",
+    "SentPhone",
+    "StatusDetail",
+    "StatusReport",
     "SubclientDayStats",
     "SubclientId",
     "SubclientSettings",
@@ -96,5 +124,7 @@ __all__ = [
     "TemplateStatus",
     "TemplateTarget",
     "TimeZone",
+    "Translit",
     "UaRegistration",
+    "Voice",
 ]
