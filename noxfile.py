@@ -7,8 +7,6 @@ name (nox errors on a missing interpreter when ``CI`` is set).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import nox
 
 nox.options.sessions = ["lint", "typecheck", "tests"]
@@ -48,9 +46,16 @@ def tests_all(session: nox.Session) -> None:
     session.run("pytest", *session.posargs)
 
 
+# The synchronous client people use today, compared side by side (benchmarks/peers.py);
+# installed here only, never a dependency of the project.
+PEER = "smsc==0.1.1"
+
+
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Benchmarks (never part of the test run): each script prints a table."""
-    session.install("-e", ".[test]")
-    for script in sorted(Path("benchmarks").glob("*.py")):
-        session.run("python", str(script))
+    """Benchmarks (never part of the test run): print tables, write benchmarks/RESULTS.md.
+
+    ``nox -s bench -- makespan decoding`` runs some of them.
+    """
+    session.install("-e", ".[test,cli]", PEER)
+    session.run("python", "benchmarks/run.py", *session.posargs)

@@ -9,9 +9,10 @@ walk adds next to what one page of models takes.
 from __future__ import annotations
 
 import asyncio
-import platform
 import time
 import tracemalloc
+
+from _bench import Table
 
 from smsc_async import Format
 from smsc_async.testing import Emulator
@@ -57,22 +58,31 @@ async def walk(fmt: Format, *, measure_memory: bool) -> tuple[float, int, int]:
     return seconds, peak, one_page
 
 
-def main() -> None:
-    print(
-        f"contacts.iterate() over {TOTAL} contacts (2 numbers, 2 groups each), in process; "
-        f"Python {platform.python_version()} on {platform.machine()}"
+def run() -> list[Table]:
+    """One table: per format, the walk's speed and the memory it adds."""
+    table = Table(
+        f"contacts.iterate() over {TOTAL} contacts (2 numbers, 2 groups each), in process",
+        ["fmt", "seconds", "contacts/s", "walk peak KiB", "1 page KiB"],
     )
-    print(f"{'fmt':<6} {'seconds':>8} {'contacts/s':>11} {'walk peak KiB':>14} {'1 page KiB':>11}")
     for fmt in Format:
         # A loop per walk: each has its own rate windows (the first page is the same request
         # in every walk, and a shared login would wait out SMSC's 3 identical a minute).
         seconds, _, _ = asyncio.run(walk(fmt, measure_memory=False))
         _, peak, one_page = asyncio.run(walk(fmt, measure_memory=True))
-        print(
-            f"{fmt.name:<6} {seconds:8.2f} {TOTAL / seconds:11.0f} {peak / 1024:14.0f} "
-            f"{one_page / 1024:11.0f}"
+        table.add(
+            f"{int(fmt)} {fmt.name.lower()}",
+            f"{seconds:.2f}",
+            f"{TOTAL / seconds:.0f}",
+            f"{peak / 1024:.0f}",
+            f"{one_page / 1024:.0f}",
         )
+    table.notes.append(
+        "Wall time includes the emulator rendering each page in the same process; the peak "
+        "is traced Python memory (tracemalloc) the walk adds, next to one page of models."
+    )
+    return [table]
 
 
 if __name__ == "__main__":
-    main()
+    for t in run():
+        print(t.text())
