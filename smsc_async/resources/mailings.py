@@ -24,6 +24,8 @@ _CREATED = Row((Column("id"), Column("cost", when="cost")))
 # get/get_all: no layout in the available docs. Assumption: keyed rows (fmt=0 lines, fmt=2
 # elements, fmt=3 objects) in this order for fmt=1; name and text may hold commas, so a
 # fmt=1 line with more cells than columns cannot be read (ParseError), never misread.
+# UNVERIFIED: a public script that deletes every mailing takes the first characters of each
+# fmt=0 get_all line as its id, so the real fmt=0 rows may not be keyed; JSON is the default.
 _MAILING = Row(
     (
         Column("id"),
