@@ -43,6 +43,19 @@ _NOT_SENT: tuple[type[Exception], ...] = (
 _HTTP_OK = 200
 
 
+class _NoCookies(httpx.Cookies):
+    """A cookie store that keeps none.
+
+    SMSC's API is stateless (credentials in every request), and httpx's cookie handling
+    builds urllib request and response stand-ins for every response, which measured at a
+    quarter of a call's client CPU (``benchmarks/cost_per_call.py``).
+    """
+
+    def extract_cookies(self, response: httpx.Response) -> None:
+        """Ignore the response's cookies."""
+        del response
+
+
 @attrs.frozen
 class RawReply:
     """A reply as received: status, body bytes, and the charset its header named."""
@@ -92,6 +105,10 @@ class Transport:
                 ),
                 headers={"User-Agent": f"smsc_async/{__version__}"},
             )
+            # httpx's ``cookies`` setter copies into a plain store, so the attribute is set
+            # directly; on an httpx without it, cookies are simply kept as before.
+            if isinstance(getattr(http_client, "_cookies", None), httpx.Cookies):
+                http_client._cookies = _NoCookies()  # noqa: SLF001 - see above
         self._http = http_client
 
     async def post(

@@ -219,3 +219,29 @@ async def test_client_repr_hides_secrets() -> None:
             for text in (repr(smsc), repr(smsc.config)):
                 assert PASSWORD not in text
                 assert APIKEY not in text
+
+
+def _with_cookie(body: str) -> httpx.Response:
+    response = reply(body)
+    response.headers["Set-Cookie"] = "sid=abc; Path=/"
+    return response
+
+
+async def test_own_http_client_keeps_no_cookies(router: respx.MockRouter) -> None:
+    """The SDK's own pool never stores a Set-Cookie nor sends it back (the API is stateless)."""
+    route = router.post("get.php").mock(
+        return_value=_with_cookie(render_tariffs(Format.JSON, TARIFFS))
+    )
+    async with make_client() as smsc:
+        await smsc.tariffs.get()
+        await smsc.tariffs.get()
+        assert 0 == len(smsc._transport._http.cookies)
+    assert "cookie" not in route.calls.last.request.headers
+
+
+async def test_caller_http_client_keeps_its_cookies(router: respx.MockRouter) -> None:
+    """A caller's httpx client handles cookies as its owner set it up: the SDK leaves it be."""
+    router.post("get.php").mock(return_value=_with_cookie(render_tariffs(Format.JSON, TARIFFS)))
+    async with httpx.AsyncClient() as http, make_client(http_client=http) as smsc:
+        await smsc.tariffs.get()
+        assert "abc" == http.cookies.get("sid")
