@@ -41,6 +41,8 @@ class Table:
 
     def add(self, *cells: object) -> None:
         """Append a row; floats are shown as given (format them before)."""
+        if len(cells) != len(self.columns):
+            raise ValueError(f"{len(cells)} cells for {len(self.columns)} columns")
         self.rows.append([str(c) for c in cells])
 
     def text(self) -> str:

@@ -22,29 +22,29 @@ TARGET = 1.3
 
 
 async def ours(n: int) -> float:
-    """Seconds per call through ``smsc.senders.list``."""
+    """CPU seconds per call through ``smsc.senders.list`` (the emulator's included)."""
     emulator = Emulator()
     async with emulator.client() as smsc:
         await smsc.senders.list(cnt=n + 1)  # warm-up
-        started = time.perf_counter()
+        started = time.process_time()
         for k in range(1, n + 1):
             await smsc.senders.list(cnt=k)
-        return (time.perf_counter() - started) / n
+        return (time.process_time() - started) / n
 
 
 async def raw(n: int) -> float:
-    """Seconds per call posting the same form with a bare ``httpx.AsyncClient``."""
+    """CPU seconds per call posting the same form with a bare ``httpx.AsyncClient``."""
     emulator = Emulator()
     async with httpx.AsyncClient(
         transport=emulator.transport(), base_url="http://smsc.emulator/sys/"
     ) as http:
         await http.post("senders.php", data=sender_list_form(n + 1))
-        started = time.perf_counter()
+        started = time.process_time()
         for k in range(1, n + 1):
             response = await http.post("senders.php", data=sender_list_form(k))
             response.raise_for_status()
             response.json()
-        return (time.perf_counter() - started) / n
+        return (time.process_time() - started) / n
 
 
 def run() -> list[Table]:
@@ -57,7 +57,7 @@ def run() -> list[Table]:
     table = Table(
         f"Cost per call against raw httpx (in-process emulator, {CALLS} sequential distinct "
         f"calls, best of {REPEATS})",
-        ["client", "us per call", "ratio", f"target <= {TARGET:g}x"],
+        ["client", "CPU us per call", "ratio", f"target <= {TARGET:g}x"],
     )
     table.add("raw httpx.AsyncClient + json.loads", f"{best_raw * 1e6:.0f}", "1.00", "")
     table.add(

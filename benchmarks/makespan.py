@@ -83,6 +83,18 @@ async def sender_creations(n: int = 50) -> Outcome:
     return await _job(f"{n} sender creations", n, bound, emulator, work)
 
 
+async def distinct_sends(n: int = 1000) -> Outcome:
+    """``n`` messages to ``n`` numbers at once: sends are never coalesced nor repeated."""
+
+    async def work(smsc: SmscClient) -> None:
+        await asyncio.gather(
+            *(smsc.messages.send(f"7999{k:07d}", f"Order {k} is ready") for k in range(n))
+        )
+
+    bound = math.ceil(n / CAP) * LATENCY
+    return await _job(f"{n} distinct sends", n, bound, Emulator(latency=LATENCY), work)
+
+
 async def provisioning(n: int = 50) -> Outcome:
     """``subclients.provision`` of ``n`` subclients: create, pay, one sender name each."""
     summary = await run_demo(subclients=n, minute=60.0, latency=LATENCY)
@@ -100,6 +112,7 @@ async def provisioning(n: int = 50) -> Outcome:
 
 JOBS: tuple[Callable[[], Awaitable[Outcome]], ...] = (
     distinct_calls,
+    distinct_sends,
     sender_creations,
     provisioning,
 )
@@ -135,8 +148,8 @@ def run() -> list[Table]:
         )
     table.notes += [
         (
-            "Bounds: distinct calls ceil(n/14) x latency; sender creations (ceil(n/5) - 1) "
-            "minutes + latency; provisioning as `smsc-async demo` computes it "
+            "Bounds: distinct calls and sends ceil(n/14) x latency; sender creations "
+            "(ceil(n/5) - 1) minutes + latency; provisioning as `smsc-async demo` computes it "
             "(`smsc_async.cli._demo.lower_bound`)."
         ),
         (
