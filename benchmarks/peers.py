@@ -58,7 +58,7 @@ def _peer() -> Any:
     and urllib3 would then log every URL, password included (the peer sends GET queries).
     """
     logging.getLogger().addHandler(logging.NullHandler())  # basicConfig then does nothing
-    from smsc.api import SMSC  # noqa: PLC0415 - installed by the bench session only
+    from smsc.api import SMSC  # type: ignore[import-untyped]  # noqa: PLC0415 - bench only
 
     logging.getLogger("urllib3").setLevel(logging.WARNING)
     return SMSC
@@ -66,7 +66,7 @@ def _peer() -> Any:
 
 def peer_run(workers: int) -> Run:
     """The job with the peer, ``workers`` threads (1: one customer after another)."""
-    from smsc.messages import SMSMessage  # noqa: PLC0415
+    from smsc.messages import SMSMessage  # type: ignore[import-untyped]  # noqa: PLC0415
 
     peer = _peer()
 
