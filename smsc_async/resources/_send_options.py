@@ -24,7 +24,7 @@ from smsc_async.resources import _send_params as p
 from smsc_async.resources._base import form
 from smsc_async.resources.senders import check_sender_name
 
-__all__ = ["address", "content", "detail", "kind", "kind_extras", "schedule"]
+__all__ = ["address", "content", "detail", "in_order", "kind", "kind_extras", "schedule"]
 
 _KIND_FLAGS = {
     MessageType.FLASH: {"flash": "1"},
@@ -165,6 +165,20 @@ def kind_extras(
             check.fail("voice", f"must be a Voice (m, m2, w, w2, w3, w4), got {voice!r}")
     params.update(form(param=p.render_call(check, call)))
     return files
+
+
+def in_order(check: Checks, arguments: Sequence[str]) -> None:
+    """Sort the problems found so far into the order of the method's ``arguments``.
+
+    The groups above check what belongs together (a kind's sender and subject), not in
+    signature order; the caller reads the list against the signature.
+    """
+    rank = {name: n for n, name in enumerate(arguments)}
+
+    def where(field: str) -> int:
+        return rank.get(field.split("[", 1)[0].split(".", 1)[0], len(rank))
+
+    check.errors.sort(key=lambda error: where(error.field))
 
 
 def address(check: Checks, field: str, phone: str) -> str | None:

@@ -108,6 +108,30 @@ _LIST_KINDS = (
 )
 
 
+# send()'s arguments in signature order (send_list's and cost()'s are a subsequence).
+_SEND_ARGUMENTS = (
+    "messages",
+    "phones",
+    "text",
+    "kind",
+    "sender",
+    "id",
+    "time",
+    "tz",
+    "period",
+    "freq",
+    "valid",
+    "maxsms",
+    "translit",
+    "subject",
+    "attachments",
+    "fileurl",
+    "voice",
+    "call",
+    "params",
+)
+
+
 def _send_command(*, report_cost: bool, report_balance: bool) -> tuple[Command[Sent], str | None]:
     if report_balance:
         return SEND_WITH_BALANCE, "3"
@@ -224,6 +248,7 @@ class MessagesResource(Resource):
             files = o.kind_extras(
                 check, wire, of=of, attachments=attachments, fileurl=fileurl, voice=voice, call=call
             )
+            o.in_order(check, _SEND_ARGUMENTS)
         return await self._send(
             fields, wire, files, report_cost=report_cost, report_balance=report_balance
         )
@@ -295,6 +320,7 @@ class MessagesResource(Resource):
                 extra=params,
             )
             wire.update(o.schedule(check, time=time, tz=tz, period=period, freq=freq, valid=valid))
+            o.in_order(check, _SEND_ARGUMENTS)
         return await self._send(
             fields, wire, None, report_cost=report_cost, report_balance=report_balance
         )
@@ -351,6 +377,7 @@ class MessagesResource(Resource):
                 details=details,
                 extra=params,
             )
+            o.in_order(check, _SEND_ARGUMENTS)
         return await self._call(COST, {**fields, **wire})
 
     async def status(
