@@ -47,7 +47,7 @@ async def test_a_repeated_identical_send_is_held_back_not_refused(fmt: Format) -
 
         ids = await asyncio.gather(send(), send())
     assert [] == emulator.violations
-    assert (["5", "5"], [0.0, 61.0]) == (ids, sent_at)
+    assert (["5", "5"], [0.0, 61.0]) == (list(ids), sent_at)
     assert [0.0, 61.0] == [x.start for x in emulator.traffic]
 
 
