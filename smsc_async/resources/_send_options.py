@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from smsc_async._types import Files
 from smsc_async._validation import Checks, is_email, is_phone
+from smsc_async.errors import ApiError, MaybeAppliedError, SendUnconfirmedError
 from smsc_async.models.messages import (
     Attachment,
     CallSettings,
@@ -24,7 +25,18 @@ from smsc_async.resources import _send_params as p
 from smsc_async.resources._base import form
 from smsc_async.resources.senders import check_sender_name
 
-__all__ = ["address", "content", "detail", "in_order", "kind", "kind_extras", "schedule"]
+__all__ = [
+    "LIST_KINDS",
+    "SEND_ARGUMENTS",
+    "address",
+    "content",
+    "detail",
+    "in_order",
+    "kind",
+    "kind_extras",
+    "schedule",
+    "unconfirmed",
+]
 
 _KIND_FLAGS = {
     MessageType.FLASH: {"flash": "1"},
@@ -197,3 +209,63 @@ def detail(check: Checks, value: StatusDetail | int) -> str | None:
         check.fail("detail", f"must be a StatusDetail (0, 1 or 2), got {value!r}")
         return None
     return str(int(level)) if level else None
+
+
+LIST_KINDS = (  # what send_list() can send: each recipient's own text
+    MessageType.SMS,
+    MessageType.FLASH,
+    MessageType.PUSH,
+    MessageType.VIBER,
+    MessageType.SOC,
+)
+
+
+# send()'s arguments in signature order (send_list's and cost()'s are a subsequence).
+SEND_ARGUMENTS = (
+    "messages",
+    "phones",
+    "text",
+    "kind",
+    "sender",
+    "id",
+    "time",
+    "tz",
+    "period",
+    "freq",
+    "valid",
+    "maxsms",
+    "translit",
+    "subject",
+    "attachments",
+    "fileurl",
+    "voice",
+    "call",
+    "params",
+)
+
+
+def unconfirmed(
+    exc: MaybeAppliedError, command: str, message_id: str, wire: Mapping[str, str]
+) -> SendUnconfirmedError:
+    """The error for a send whose outcome the command path could not know (``exc``)."""
+    to = wire.get("phones") or ",".join(
+        line.split(":", 1)[0] for line in wire.get("list", "").split("\n")
+    )
+    cause = exc.__cause__
+    code = cause.code if isinstance(cause, ApiError) else None
+    if code is not None:
+        why = (
+            f"SMSC refused it as a duplicate (error {code}) of an identical send within the "
+            "last minute, which may have been this message"
+        )
+    else:
+        why = str(cause or exc).split(": ", 1)[-1].split(";", 1)[0]
+    return SendUnconfirmedError(
+        f"{why}; it may or may not have been sent, so it is not repeated (ask status() "
+        "for each phone)",
+        command=command,
+        id=message_id,
+        phones=tuple(to.split(",")),
+        code=code,
+        status_code=exc.status_code,
+    )

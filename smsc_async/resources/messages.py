@@ -16,7 +16,7 @@ import attrs
 from smsc_async._commands import Command, RetryClass
 from smsc_async._types import Files, Rule, Scope
 from smsc_async._validation import checking
-from smsc_async.errors import ApiError, MaybeAppliedError, SendUnconfirmedError
+from smsc_async.errors import MaybeAppliedError, SendUnconfirmedError
 from smsc_async.formats import ListOf, Ok, Single
 from smsc_async.models.messages import (
     Attachment,
@@ -98,37 +98,6 @@ STATUS_MANY: Command[list[StatusReport]] = Command(
 # Assumption: deleting answers OK like other scripts' changes (the docs show no reply).
 DELETE: Command[None] = Command(
     "messages.delete", "status.php", "del", Ok(), None, RetryClass.WRITE, _STATUS_RULES
-)
-_LIST_KINDS = (
-    MessageType.SMS,
-    MessageType.FLASH,
-    MessageType.PUSH,
-    MessageType.VIBER,
-    MessageType.SOC,
-)
-
-
-# send()'s arguments in signature order (send_list's and cost()'s are a subsequence).
-_SEND_ARGUMENTS = (
-    "messages",
-    "phones",
-    "text",
-    "kind",
-    "sender",
-    "id",
-    "time",
-    "tz",
-    "period",
-    "freq",
-    "valid",
-    "maxsms",
-    "translit",
-    "subject",
-    "attachments",
-    "fileurl",
-    "voice",
-    "call",
-    "params",
 )
 
 
@@ -248,7 +217,7 @@ class MessagesResource(Resource):
             files = o.kind_extras(
                 check, wire, of=of, attachments=attachments, fileurl=fileurl, voice=voice, call=call
             )
-            o.in_order(check, _SEND_ARGUMENTS)
+            o.in_order(check, o.SEND_ARGUMENTS)
         return await self._send(
             fields, wire, files, report_cost=report_cost, report_balance=report_balance
         )
@@ -303,7 +272,7 @@ class MessagesResource(Resource):
             SendUnconfirmedError: The outcome is unknown; carries ``id`` and ``phones``.
         """
         with checking(SEND.name) as check:
-            of = o.kind(check, kind, _LIST_KINDS)
+            of = o.kind(check, kind, o.LIST_KINDS)
             fields = {
                 "list": p.render_list(check, "messages", messages),
                 "id": p.message_id(check, "id", id),
@@ -320,7 +289,7 @@ class MessagesResource(Resource):
                 extra=params,
             )
             wire.update(o.schedule(check, time=time, tz=tz, period=period, freq=freq, valid=valid))
-            o.in_order(check, _SEND_ARGUMENTS)
+            o.in_order(check, o.SEND_ARGUMENTS)
         return await self._send(
             fields, wire, None, report_cost=report_cost, report_balance=report_balance
         )
@@ -377,7 +346,7 @@ class MessagesResource(Resource):
                 details=details,
                 extra=params,
             )
-            o.in_order(check, _SEND_ARGUMENTS)
+            o.in_order(check, o.SEND_ARGUMENTS)
         return await self._call(COST, {**fields, **wire})
 
     async def status(
@@ -475,31 +444,4 @@ class MessagesResource(Resource):
         except SendUnconfirmedError:
             raise
         except MaybeAppliedError as exc:
-            raise _unconfirmed(exc, command.name, message_id, wire) from exc
-
-
-def _unconfirmed(
-    exc: MaybeAppliedError, command: str, message_id: str, wire: Mapping[str, str]
-) -> SendUnconfirmedError:
-    """The error for a send whose outcome the command path could not know."""
-    to = wire.get("phones") or ",".join(
-        line.split(":", 1)[0] for line in wire.get("list", "").split("\n")
-    )
-    cause = exc.__cause__
-    code = cause.code if isinstance(cause, ApiError) else None
-    if code is not None:
-        why = (
-            f"SMSC refused it as a duplicate (error {code}) of an identical send within the "
-            "last minute, which may have been this message"
-        )
-    else:
-        why = str(cause or exc).split(": ", 1)[-1].split(";", 1)[0]
-    return SendUnconfirmedError(
-        f"{why}; it may or may not have been sent, so it is not repeated (ask status() "
-        "for each phone)",
-        command=command,
-        id=message_id,
-        phones=tuple(to.split(",")),
-        code=code,
-        status_code=exc.status_code,
-    )
+            raise o.unconfirmed(exc, command.name, message_id, wire) from exc
