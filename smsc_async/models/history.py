@@ -9,6 +9,7 @@ from decimal import Decimal
 import attrs
 
 from smsc_async.models._base import extra_field
+from smsc_async.models.messages import DeliveryError, MessageStatus, MessageType
 
 __all__ = ["SentMessage"]
 
@@ -24,11 +25,11 @@ class SentMessage:
     Attributes:
         int_id: The server's global id of this message; ``prev_id`` pages by it.
         phone: The recipient: a phone number, or an e-mail address in e-mail history.
-        status: Its status code (spec §3.3): -1 waiting, 0 handed to the operator,
-            1 delivered, 20 and up failed...
+        status: Its delivery status (``.meaning`` says it in words; a code not known here
+            is kept as ``UNKNOWN_<code>``).
         id: The message id given (or assigned) at sending; the recipients of one send
             share it.
-        err: The error code of a failed delivery (spec §3.4); 0 for none.
+        err: Why it was not delivered (``NONE`` when it was).
         last_date: When the status last changed (Moscow time).
         last_timestamp: The same moment as a Unix timestamp.
         send_date: When the message was sent (Moscow time).
@@ -41,19 +42,16 @@ class SentMessage:
         operator: The recipient's operator.
         region: The recipient's region.
         mccmnc: The recipient's mobile country and network codes.
-        type: The message kind: 0 SMS, 1 flash, 2 binary, 3 wap-push, 4 HLR, 5 ping,
-            6 MMS, 7 call, 8 e-mail, 10 Viber.
+        type: What the message is (SMS, flash, HLR, e-mail...).
         sms_cnt: How many parts it took (seconds, for a call).
         extra: Fields the server sent that this model does not know.
     """
 
-    # Assumption: every status code is kept as a plain int here; the codes and their
-    # meanings are in spec §3.3 (status) and §3.4 (err).
     int_id: int
     phone: str
-    status: int
+    status: MessageStatus
     id: str | None = None
-    err: int | None = None
+    err: DeliveryError | None = None
     last_date: dt.datetime | None = None
     last_timestamp: int | None = None
     send_date: dt.datetime | None = None
@@ -66,6 +64,6 @@ class SentMessage:
     operator: str | None = None
     region: str | None = None
     mccmnc: str | None = None
-    type: int | None = None
+    type: MessageType | None = None
     sms_cnt: int | None = None
     extra: Mapping[str, str] = extra_field()

@@ -17,8 +17,11 @@ import pytest
 
 from smsc_async import (
     AccountStats,
+    DeliveryError,
     Format,
     IncomingMessage,
+    MessageStatus,
+    MessageType,
     NotFoundError,
     OperatorInfo,
     ParseError,
@@ -82,9 +85,9 @@ SENT = dt.datetime(2026, 3, 2, 10, 15, 2, tzinfo=MSK)
 DELIVERED = SentMessage(
     int_id=100021,
     phone="79990001122",
-    status=1,
+    status=MessageStatus.DELIVERED,
     id="17",
-    err=0,
+    err=DeliveryError.NONE,
     last_date=dt.datetime(2026, 3, 2, 10, 15, 30, tzinfo=MSK),
     last_timestamp=1772435730,
     send_date=SENT,
@@ -97,22 +100,22 @@ DELIVERED = SentMessage(
     operator="MTS",
     region="Moscow",
     mccmnc="25001",
-    type=0,
+    type=MessageType.SMS,
     sms_cnt=1,
 )
 FAILED = SentMessage(
     int_id=100020,
     phone="79991112233",
-    status=20,
+    status=MessageStatus.UNDELIVERABLE,
     id="order-5",
-    err=1,
+    err=DeliveryError.NO_SUBSCRIBER,
     last_date=dt.datetime(2026, 3, 2, 11, 0, tzinfo=MSK),
     last_timestamp=1772438400,
     send_date=SENT,
     send_timestamp=1772435702,
     cost=Decimal(0),
     message="Code: 1234",
-    type=0,
+    type=MessageType.SMS,
     sms_cnt=1,
 )
 
@@ -270,3 +273,19 @@ def test_history_needs_the_global_id() -> None:
 def test_operator_mccmnc_joins_the_codes() -> None:
     """mccmnc is mcc and mnc together, None while either is missing."""
     assert ("25001", None) == (MTS.mccmnc, OperatorInfo("MTS", mcc="250").mccmnc)
+
+
+def test_history_codes_decode_to_their_enums(fmt: Format) -> None:
+    """Status, err and type are MessageStatus, DeliveryError and MessageType in every format."""
+    messages = decode(GET_MESSAGES, HISTORY[fmt], fmt)
+    assert [MessageStatus.DELIVERED, MessageStatus.UNDELIVERABLE] == [m.status for m in messages]
+    assert all(isinstance(m.status, MessageStatus) for m in messages)
+    assert all(isinstance(m.err, DeliveryError) for m in messages)
+    assert all(isinstance(m.type, MessageType) for m in messages)
+
+
+def test_history_keeps_codes_it_does_not_know() -> None:
+    """A status, err or type code added by the server later is kept, by number, not refused."""
+    body = '[{"int_id": 5, "phone": "79990001122", "status": 27, "err": 300, "type": 11}]'
+    (message,) = decode(GET_MESSAGES, body, J)
+    assert ("UNKNOWN_27", 300, 11) == (message.status.name, message.err, message.type)

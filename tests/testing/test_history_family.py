@@ -21,8 +21,11 @@ import pytest
 
 from smsc_async import (
     AccountStats,
+    DeliveryError,
     Format,
     IncomingMessage,
+    MessageStatus,
+    MessageType,
     NotFoundError,
     OperatorInfo,
     RateLimitError,
@@ -143,9 +146,9 @@ async def test_a_history_row_carries_everything_send_php_kept() -> None:
     expected = SentMessage(
         int_id=entry.int_id,
         phone=MTS,
-        status=1,
+        status=MessageStatus.DELIVERED,
         id="42",
-        err=0,
+        err=DeliveryError.NONE,
         last_date=EPOCH,
         last_timestamp=int(EPOCH.timestamp()),
         send_date=EPOCH,
@@ -158,10 +161,11 @@ async def test_a_history_row_carries_everything_send_php_kept() -> None:
         operator="МТС",
         region="Москва",
         mccmnc="25001",
-        type=0,
+        type=MessageType.SMS,
         sms_cnt=1,
     )
     assert expected == message
+    assert "delivered" == message.status.meaning
 
 
 # -- history -----------------------------------------------------------------------------------
@@ -435,7 +439,8 @@ async def test_a_message_sent_through_send_php_shows_in_history_and_statistics()
     assert [(MEGAFON, "77", "Hi, there"), (MTS, "77", "Hi, there")] == [
         (m.phone, m.id, m.message) for m in history
     ]
-    assert [1, 1] == [m.status for m in history]  # delivered, by the emulator's default fate
+    delivered = MessageStatus.DELIVERED  # the emulator's default fate
+    assert [delivered, delivered] == [m.status for m in history]
     kept = {e.phone: e.cost for e in emulator.outbox.entries}
     assert [kept[MEGAFON], kept[MTS]] == [m.cost for m in history]
     assert (2, sum(m.cost or 0 for m in history)) == (stats.messages, stats.debit)
