@@ -19,6 +19,7 @@ import respx
 from smsc_async import (
     AccountStats,
     IncomingMessage,
+    MessageStatus,
     NotFoundError,
     OperatorInfo,
     ParseError,
@@ -72,7 +73,8 @@ async def test_history_list_posts_the_filters(router: respx.MockRouter, smsc: Sm
         **AUTH,
     }
     assert expected == posted_form(route.calls.last.request)
-    assert [SentMessage(7, "79990001122", 1, id="7", cost=Decimal("1.5"))] == messages
+    row = SentMessage(7, "79990001122", MessageStatus.DELIVERED, id="7", cost=Decimal("1.5"))
+    assert [row] == messages
 
 
 @pytest.mark.parametrize(
