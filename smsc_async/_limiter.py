@@ -62,6 +62,10 @@ class TooLate(Exception):  # noqa: N818 - it is a signal, caught by the command 
         self.reason = reason
 
 
+_SWEEP_EVERY = 1024
+"""New windows of a login between two sweeps of its idle ones."""
+
+
 @attrs.define(eq=False)
 class _Entry:
     """One request in a window's log: pending until it is sent (or withdrawn)."""
@@ -77,9 +81,18 @@ class _Window:
     limit: int
     span: float
     label: str
+    key: tuple[object, ...] = ()
     log: deque[_Entry] = attrs.field(factory=deque)
     lock: asyncio.Lock = attrs.field(factory=asyncio.Lock)  # FIFO: waiters keep their order
     blocked_until: float = -math.inf
+    retired: bool = False
+    """Swept from its gate as idle: a call still holding it takes the gate's current one."""
+
+    def idle(self, now: float) -> bool:
+        """Whether the window holds nothing a new window would not (nothing in its span)."""
+        while self.log and self.log[0].time is not None and self.log[0].time + self.span <= now:
+            self.log.popleft()
+        return not self.log and not self.lock.locked() and self.blocked_until <= now
 
     def next_free(self, now: float) -> float | _Entry:
         """When a new request may join: a time, or a pending entry whose send decides it."""
@@ -169,16 +182,30 @@ class LoginGate:
         self.slots = asyncio.Semaphore(max_concurrency)
         self.windows: dict[tuple[object, ...], _Window] = {}
         self.ip = ip or IpGate()
+        self._created = 0
 
     def window(self, key: tuple[object, ...], limit: int, span: float, label: str) -> _Window:
         """The window for ``key``; clients that disagree on a rule get the stricter one."""
         window = self.windows.get(key)
         if window is None:
-            window = self.windows[key] = _Window(limit, span, label)
+            # Identical-request rules make a window per distinct request: sweep the idle
+            # ones now and then, or a long-running client grows without bound.
+            self._created += 1
+            if self._created >= _SWEEP_EVERY:
+                self.sweep(asyncio.get_running_loop().time())
+            window = self.windows[key] = _Window(limit, span, label, key)
         else:
             window.limit = min(window.limit, limit)
             window.span = max(window.span, span)
         return window
+
+    def sweep(self, now: float) -> None:
+        """Drop the windows with nothing in their span (a new one would behave the same)."""
+        self._created = 0
+        for key, window in list(self.windows.items()):
+            if window.idle(now):
+                window.retired = True
+                del self.windows[key]
 
 
 @attrs.define
@@ -308,6 +335,8 @@ class Limiter:
         reason = ""
         try:
             for window in self.windows(command, declared, params):
+                if window.retired:  # swept as idle while this call waited on another window
+                    window = self.gate.window(window.key, window.limit, window.span, window.label)  # noqa: PLW2901
                 async with window.lock:
                     while True:
                         now = loop.time()

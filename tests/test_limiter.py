@@ -194,3 +194,53 @@ async def test_max_rate_is_a_steady_cap_on_top_of_the_rules() -> None:
         times.append(loop.time())
     assert [0.0, 0.0] == times[:2]
     assert times[3] >= 1.0 - 1e-6
+
+
+# --- windows of distinct requests do not pile up ---------------------------------------------
+
+
+async def test_idle_windows_are_swept_so_distinct_calls_do_not_grow_the_gate() -> None:
+    """3000 distinct calls a second apart keep at most a sweep's worth of windows, not 3000."""
+    limiter = make_limiter()
+    loop = asyncio.get_running_loop()
+    for i in range(3000):
+        admission = await limiter.admit("send.send", (Rule(1),), {"phones": str(i)}, None)
+        admission.sent(loop.time())
+        await asyncio.sleep(1.0)
+    assert len(limiter.gate.windows) <= 1024 + 62  # a sweep's worth, plus those still in span
+
+
+async def test_a_window_still_in_its_span_survives_a_sweep() -> None:
+    """A send 10 s ago still holds an identical one back after a sweep: its window is kept."""
+    limiter = make_limiter()
+    loop = asyncio.get_running_loop()
+    first = await limiter.admit("send.send", (Rule(1),), {"phones": "7999"}, None)
+    first.sent(loop.time())
+    await asyncio.sleep(10.0)
+    limiter.gate.sweep(loop.time())
+    again = await limiter.admit("send.send", (Rule(1),), {"phones": "7999"}, None)
+    assert 51.0 == pytest.approx(again.waited)  # 60 s + 1 s margin after the first
+
+
+async def test_a_call_holding_a_swept_window_joins_the_current_one() -> None:
+    """A call that waited on one window while its other window was swept counts in the new one.
+
+    Else two calls would count in two windows for one key, and both go within the minute.
+    """
+    limiter = make_limiter()
+    loop = asyncio.get_running_loop()
+    rules = (Rule(1, 60.0, Scope.COMMAND), Rule(1))
+    params = {"phones": "7999"}
+    first, second = limiter.windows("send.send", rules, params)  # taken in this order
+    assert "command" in first.label  # so a call waits on it holding the identical window
+    first.blocked_until = loop.time() + 30.0  # as after an error 9
+    identical_window = second
+    waiting = asyncio.ensure_future(limiter.admit("send.send", rules, params, None))
+    await asyncio.sleep(1.0)  # it now holds the command window's lock, the other in hand
+    limiter.gate.sweep(loop.time())
+    assert identical_window.retired
+    # Another call takes the identical window afresh and sends at once (a bare rule: no wait).
+    other = await limiter.admit("send.send", (Rule(1),), params, None)
+    other.sent(loop.time())
+    admission = await waiting
+    assert admission.waited >= 60.0  # held back by the other call's send, a minute later
