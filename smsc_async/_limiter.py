@@ -63,7 +63,7 @@ class TooLate(Exception):  # noqa: N818 - it is a signal, caught by the command 
 
 
 _SWEEP_EVERY = 1024
-"""New windows of a login between two sweeps of its idle ones."""
+"""New windows of a login between two sweeps of its idle ones, at least."""
 
 
 @attrs.define(eq=False)
@@ -183,6 +183,7 @@ class LoginGate:
         self.windows: dict[tuple[object, ...], _Window] = {}
         self.ip = ip or IpGate()
         self._created = 0
+        self._sweep_at = _SWEEP_EVERY
 
     def window(self, key: tuple[object, ...], limit: int, span: float, label: str) -> _Window:
         """The window for ``key``; clients that disagree on a rule get the stricter one."""
@@ -191,7 +192,7 @@ class LoginGate:
             # Identical-request rules make a window per distinct request: sweep the idle
             # ones now and then, or a long-running client grows without bound.
             self._created += 1
-            if self._created >= _SWEEP_EVERY:
+            if self._created >= self._sweep_at:
                 self.sweep(asyncio.get_running_loop().time())
             window = self.windows[key] = _Window(limit, span, label, key)
         else:
@@ -206,6 +207,9 @@ class LoginGate:
             if window.idle(now):
                 window.retired = True
                 del self.windows[key]
+        # The next sweep waits for as many new windows as survived this one, so a burst of
+        # distinct calls (all still in their span) costs O(1) a call, not O(live windows).
+        self._sweep_at = max(_SWEEP_EVERY, len(self.windows))
 
 
 @attrs.define
