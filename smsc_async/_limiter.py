@@ -282,6 +282,7 @@ class Limiter:
         self.minute = minute
         self._overrides = {name: tuple(rules) for name, rules in overrides.items()}
         self._rate = AsyncLimiter(max_rate, 1.0) if max_rate else None
+        self._fixed: dict[tuple[str, Rule], tuple[str, float]] = {}
 
     def rules(self, command: str, declared: Sequence[Rule]) -> tuple[Rule, ...]:
         """The rules that govern ``command`` for this client."""
@@ -304,10 +305,7 @@ class Limiter:
                 )
             elif rule.scope is Scope.PARAM:
                 key += (params.get(rule.param or "", ""),)
-            span = rule.window * self.minute / 60.0 + self.margin
-            label = (
-                f"{rule.group or command}: {rule.limit} {rule.scope.value} per {rule.window:g} s"
-            )
+            label, span = self._label_and_span(command, rule)
             if rule.scope is Scope.EACH:
                 # One window per item; each label names its item, so every request takes
                 # its windows in one global order.
@@ -319,7 +317,17 @@ class Limiter:
                 ]
                 continue
             windows.append(self.gate.window(key, rule.limit, span, label))
-        return sorted(windows, key=lambda w: w.label)
+        return windows if len(windows) < 2 else sorted(windows, key=lambda w: w.label)  # noqa: PLR2004
+
+    def _label_and_span(self, command: str, rule: Rule) -> tuple[str, float]:
+        """A rule's window label and length for ``command`` (worked out once, then kept)."""
+        known = self._fixed.get((command, rule))
+        if known is None:
+            name = rule.group or command
+            label = f"{name}: {rule.limit} {rule.scope.value} per {rule.window:g} s"
+            span = rule.window * self.minute / 60.0 + self.margin
+            known = self._fixed[command, rule] = (label, span)
+        return known
 
     async def admit(
         self,
