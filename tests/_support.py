@@ -9,7 +9,19 @@ import httpx
 
 from smsc_async import Format, Rule, SmscClient
 from smsc_async._commands import Command
-from smsc_async.resources import _books, op_templates, subclients
+from smsc_async.resources import (
+    _books,
+    balance,
+    history,
+    inbox,
+    mailings,
+    messages,
+    op_templates,
+    operators,
+    stats,
+    subclients,
+    templates,
+)
 from smsc_async.resources.senders import ADD, CHANGE, CHECK_CODE, DELETE, LIST, SEND_CODE
 from smsc_async.resources.tariffs import GET_PRICE
 from smsc_async.testing import Emulator
@@ -72,6 +84,27 @@ _EVERY_COMMAND: tuple[Command[Any], ...] = (
     _books.GET_GROUP,
     *_books.PHONES.commands(),
     *_books.MAILS.commands(),
+    messages.SEND,
+    messages.SEND_WITH_COST,
+    messages.SEND_WITH_BALANCE,
+    messages.COST,
+    messages.STATUS,
+    messages.STATUS_MANY,
+    messages.DELETE,
+    balance.GET_BALANCE,
+    templates.LIST,
+    templates.ADD,
+    templates.CHANGE,
+    templates.DELETE,
+    mailings.ADD,
+    mailings.GET,
+    mailings.GET_ALL,
+    mailings.CANCEL,
+    mailings.DELETE,
+    history.GET_MESSAGES,
+    inbox.GET_ANSWERS,
+    stats.GET_STAT,
+    operators.GET_OPERATOR,
 )
 NO_RULES: dict[str, tuple[Rule, ...]] = {command.name: () for command in _EVERY_COMMAND}
 
