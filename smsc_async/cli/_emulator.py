@@ -38,8 +38,11 @@ def emulator(
     """Serve the SMSC emulator at http://HOST:PORT/sys/ until Ctrl+C.
 
     It answers every command the SDK implements (tariffs, sender names, subclients,
-    operator templates, contacts), in all four formats. Point the other commands at it
-    with SMSC_BASE_URL.
+    operator templates, contacts, groups and the blacklist, sending, message status and
+    deletion, balance, message templates, mailings, the history of sent messages, incoming
+    messages, statistics, operator look-ups), in all four formats. Sent messages are kept
+    in memory and reach "delivered" five emulated seconds after they go. Point the other
+    commands at it with SMSC_BASE_URL.
 
     It enforces SMSC's anti-flood rules (error 9) and IP bans (error 4). Its account is
     login "demo", password "demo-password", API key "demo-apikey": test values, not secrets.
