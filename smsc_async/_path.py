@@ -43,6 +43,7 @@ T = TypeVar("T")
 log = logging.getLogger("smsc_async")
 
 _CHARSET = "utf-8"
+_DUPLICATE_SCRIPTS = frozenset({"send.php", "jobs.php"})
 _CONCURRENCY_WAIT = 1.0  # after "too many concurrent requests": another process holds slots
 
 
@@ -64,10 +65,11 @@ def _never_resend(command: Command[Any], exc: RateLimitError) -> None:
 
     send.php's error 9 says an identical send arrived within the minute (spec §2.3), and
     that one may have been this very message (an attempt whose answer was lost, e.g. from
-    another process), so sending again could deliver it twice. Other scripts' error 9 is
-    their general anti-flood rule, waited out as usual.
+    another process), so sending again could deliver it twice. jobs.php's says the same of
+    an identical mailing (its answer page: "more than one identical request ... within a
+    minute"). Other scripts' error 9 is their general anti-flood rule, waited out as usual.
     """
-    duplicate = command.script == "send.php" and not _too_many_in_flight(exc)
+    duplicate = command.script in _DUPLICATE_SCRIPTS and not _too_many_in_flight(exc)
     if command.retry is RetryClass.SEND and duplicate:
         detail = f": {exc.message}" if exc.message else ""
         raise MaybeAppliedError(

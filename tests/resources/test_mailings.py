@@ -235,6 +235,30 @@ async def test_an_add_whose_answer_is_lost_is_not_repeated(router: respx.MockRou
     assert 1 == route.call_count
 
 
+async def test_an_add_refused_as_a_duplicate_is_not_repeated(router: respx.MockRouter) -> None:
+    """Error 9 to an add means an identical add came within the minute: not waited out, resent."""
+    route = router.post("jobs.php").mock(
+        return_value=reply('{"error": "duplicate request, wait a minute", "error_code": 9}')
+    )
+    async with make_client(retries=3) as smsc:
+        with pytest.raises(MaybeAppliedError):
+            await smsc.mailings.add("Sale", [PHONE], "Hi")
+    assert 1 == route.call_count
+
+
+async def test_a_read_refused_with_error_9_is_waited_out(router: respx.MockRouter) -> None:
+    """The rule is only for adds: a list refused with 9 is retried after the wait."""
+    route = router.post("jobs.php").mock(
+        side_effect=[
+            reply('{"error": "duplicate request, wait a minute", "error_code": 9}'),
+            reply("[]"),
+        ]
+    )
+    async with make_client(retries=3, minute=0.01) as smsc:
+        assert [] == await smsc.mailings.get_all()
+    assert 2 == route.call_count
+
+
 async def test_error_5_is_an_invalid_date(router: respx.MockRouter) -> None:
     """jobs.php's error 5 (invalid date format) raises InvalidDateError."""
     router.post("jobs.php").mock(
