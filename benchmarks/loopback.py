@@ -12,15 +12,15 @@ import math
 import time
 
 import httpx
-from _bench import Table, sender_list_form, served_emulator, verdict
+from _bench import Table, sender_list_form, served_emulator
 
 from smsc_async import SmscClient
 from smsc_async.testing import DEFAULT_LOGIN, DEFAULT_PASSWORD
 
 CALLS = 2000
 LATENCY = 0.02
+SLOW_LATENCY = 0.1  # nearer what SMSC itself takes to answer
 CAP = 14
-TARGET = 1.05
 
 
 async def calls(base_url: str, n: int) -> tuple[float, float]:
@@ -53,45 +53,50 @@ async def raw_calls(base_url: str, n: int) -> tuple[float, float]:
 
 
 def run() -> list[Table]:
-    """One table: smsc_async's run against the bound, and raw httpx's beside it."""
-    bound = math.ceil(CALLS / CAP) * LATENCY
+    """One table: smsc_async's runs against the bound, and raw httpx's beside the first."""
     table = Table(
-        f"{CALLS} distinct calls over loopback HTTP (uvicorn on 127.0.0.1, "
-        f"{LATENCY * 1000:g} ms latency)",
+        f"{CALLS} distinct calls over loopback HTTP (uvicorn on 127.0.0.1)",
         [
             "client",
+            "latency ms",
             "wall s",
             "bound s",
             "wall / bound",
             "client CPU s per 1000 calls",
             "peak in flight",
             "error 9",
-            f"target <= {TARGET:g}x",
         ],
     )
-    for name, work in (("smsc_async", calls), ("raw httpx, 14 at a time", raw_calls)):
-        with served_emulator(latency=LATENCY) as served:
+    runs = (
+        ("smsc_async", LATENCY, calls),
+        ("raw httpx, 14 at a time", LATENCY, raw_calls),
+        ("smsc_async", SLOW_LATENCY, calls),
+    )
+    for name, latency, work in runs:
+        bound = math.ceil(CALLS / CAP) * latency
+        with served_emulator(latency=latency) as served:
             wall, cpu = asyncio.run(work(served.base_url, CALLS))
         stats = served.stats
         assert stats is not None
         table.add(
             name,
+            f"{latency * 1000:g}",
             f"{wall:.2f}",
             f"{bound:.2f}",
             f"{wall / bound:.3f}",
             f"{cpu / CALLS * 1000:.2f}",
             f"{stats.peak_in_flight} / {CAP}",
             stats.error_9,
-            verdict(wall / bound <= TARGET and stats.error_9 == 0) if name == "smsc_async" else "",
         )
     table.notes += [
         (
-            "Bound: ceil(n/14) x latency, as if every request took exactly the server's 20 ms; "
-            "HTTP on both sides and the emulator's own work come on top."
+            "Bound: ceil(n/14) x latency, as if every request took exactly the server's "
+            "latency; HTTP on both sides and the emulator's own work come on top."
         ),
         (
-            "The raw httpx row posts the same forms with no limiter and no decoding into models: "
-            "it is the floor an httpx-based client can reach on this machine."
+            "The raw httpx row posts the same forms with no limiter and no decoding into "
+            "models: the floor an httpx-based client reaches on this machine. When the client "
+            "needs more CPU per call than latency / 14, the run is CPU-bound, not rule-bound."
         ),
     ]
     return [table]
