@@ -40,7 +40,7 @@ _INBOX_CNT = 10_000  # get_answers: "The maximum value is 10000."
 _MAX_HOURS = 168  # get_answers: "Maximum number of hours - 168 (7 days)."
 _MAX_MONTHS = 6  # get_messages: "The maximum period ... is six months."
 _MAIL_FORMAT = "8"
-_CURRENCY = "RUB"  # Assumption: sums in roubles, as users.php shows them (mycur changes nothing)
+_CURRENCY = "RUR"  # Assumption: as balance.php writes roubles (spec §4); mycur changes nothing
 # Sample data: the time zone (hours from UTC) of the regions in the numbering table.
 _REGION_TZ = {"Москва": 3, "Санкт-Петербург": 3, "Новосибирская обл.": 7}
 

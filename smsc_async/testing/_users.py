@@ -37,7 +37,7 @@ _NOT_SETTINGS = frozenset(
 )
 _SUM = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 _PASSWORD_MIN = 8
-_CURRENCY = "RUB"  # Assumption: sums are shown in roubles (``mycur`` changes nothing here)
+_CURRENCY = "RUR"  # Assumption: as balance.php writes roubles (spec §4); mycur changes nothing
 
 
 @attrs.define

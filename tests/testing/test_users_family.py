@@ -83,12 +83,12 @@ async def test_get_stat_rows_in_every_format(fmt: Format) -> None:
         "credit": "100.00",
         "debit": "0.00",
         "balance": "100.00",
-        "currency": "RUB",
+        "currency": "RUR",
     }
     expected = {
         Format.LINES: f"login = sub1, user_id = {FIRST_ID}, messages = 0, credit = 100.00, "
-        "debit = 0.00, balance = 100.00, currency = RUB",
-        Format.CSV: f"sub1,{FIRST_ID},0,100.00,0.00,100.00,RUB",
+        "debit = 0.00, balance = 100.00, currency = RUR",
+        Format.CSV: f"sub1,{FIRST_ID},0,100.00,0.00,100.00,RUR",
         Format.XML: "<stats>\n<user>\n"
         + "".join(f"<{k}>{v}</{k}>\n" for k, v in row.items())
         + "</user>\n</stats>",
@@ -104,7 +104,7 @@ async def test_get_stat_all_rows_in_every_format(fmt: Format) -> None:
     await users(emulator, "pay", user="sub1", sum="7.5")
     body = await post(emulator, "users.php", "get_stat_all", fmt=fmt, start="01.01.2026")
     row = {"login": "sub1", "user_id": FIRST_ID, "date": "01.01.2026", "messages": 0}
-    row.update(credit="7.50", debit="0.00", currency="RUB")
+    row.update(credit="7.50", debit="0.00", currency="RUR")
     leaves = "".join(f"<{k}>{v}</{k}>\n" for k, v in row.items())
     expected = {
         Format.LINES: ", ".join(f"{k} = {v}" for k, v in row.items()),
