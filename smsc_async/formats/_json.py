@@ -98,8 +98,8 @@ def _sections(document: Any, shape: Sections) -> dict[str, Any]:
     return result
 
 
-def make_converter() -> cattrs.Converter:
+def make_converter(*, detailed_validation: bool = True) -> cattrs.Converter:
     """The converter for fmt=3 records (JSON numbers or strings)."""
-    converter = cattrs.Converter()
+    converter = cattrs.Converter(detailed_validation=detailed_validation)
     configure_json_converter(converter)
     return converter

@@ -95,8 +95,8 @@ def _sections(root: Element, shape: Sections) -> dict[str, Any]:
     return result
 
 
-def make_converter() -> cattrs.Converter:
+def make_converter(*, detailed_validation: bool = True) -> cattrs.Converter:
     """The converter for fmt=2 records (every value a string)."""
-    converter = cattrs.Converter()
+    converter = cattrs.Converter(detailed_validation=detailed_validation)
     configure_text_converter(converter)
     return converter
