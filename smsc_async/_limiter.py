@@ -282,7 +282,7 @@ class Limiter:
         self.minute = minute
         self._overrides = {name: tuple(rules) for name, rules in overrides.items()}
         self._rate = AsyncLimiter(max_rate, 1.0) if max_rate else None
-        self._fixed: dict[tuple[str, Rule], tuple[str, float]] = {}
+        self._fixed: dict[tuple[str, Rule], tuple[str, float, frozenset[str]]] = {}
 
     def rules(self, command: str, declared: Sequence[Rule]) -> tuple[Rule, ...]:
         """The rules that govern ``command`` for this client."""
@@ -294,18 +294,16 @@ class Limiter:
         """The windows a request counts in, in a fixed order (no two waiters deadlock)."""
         windows = []
         for rule in self.rules(command, declared):
-            key: tuple[object, ...] = (rule.group or command, rule.scope)
+            label, span, skip = self._fixed_parts(command, rule)
+            # The scope's value, not the enum: a str hashes in C, an Enum in Python.
+            key: tuple[object, ...] = (rule.group or command, rule.scope.value)
             if rule.scope is Scope.IDENTICAL:
-                key += tuple(
-                    sorted(
-                        (k, v)
-                        for k, v in params.items()
-                        if k not in _NOT_IDENTITY and k not in rule.ignore
-                    )
-                )
+                if skip.isdisjoint(params):  # the usual case: nothing to leave out
+                    key += tuple(sorted(params.items()))
+                else:
+                    key += tuple(sorted((k, v) for k, v in params.items() if k not in skip))
             elif rule.scope is Scope.PARAM:
                 key += (params.get(rule.param or "", ""),)
-            label, span = self._label_and_span(command, rule)
             if rule.scope is Scope.EACH:
                 # One window per item; each label names its item, so every request takes
                 # its windows in one global order.
@@ -319,14 +317,14 @@ class Limiter:
             windows.append(self.gate.window(key, rule.limit, span, label))
         return windows if len(windows) < 2 else sorted(windows, key=lambda w: w.label)  # noqa: PLR2004
 
-    def _label_and_span(self, command: str, rule: Rule) -> tuple[str, float]:
-        """A rule's window label and length for ``command`` (worked out once, then kept)."""
+    def _fixed_parts(self, command: str, rule: Rule) -> tuple[str, float, frozenset[str]]:
+        """A rule's window label, length and identity-free parameters, worked out once."""
         known = self._fixed.get((command, rule))
         if known is None:
             name = rule.group or command
             label = f"{name}: {rule.limit} {rule.scope.value} per {rule.window:g} s"
             span = rule.window * self.minute / 60.0 + self.margin
-            known = self._fixed[command, rule] = (label, span)
+            known = self._fixed[command, rule] = (label, span, _NOT_IDENTITY | rule.ignore)
         return known
 
     async def admit(

@@ -48,7 +48,7 @@ class Scope(enum.Enum):
     several (status requests about several messages) counts once towards each."""
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)  # hashed on every call by the limiter's tables
 class Rule:
     """One of SMSC's anti-flood rules: at most ``limit`` matching requests per ``window``.
 
