@@ -111,7 +111,8 @@ class SendUnconfirmedError(MaybeAppliedError):
 
     Attributes:
         id: The message id the send carried (the caller's, or the one the SDK assigned).
-        phones: The recipients the send named, as sent.
+        phones: The recipients the send named, as sent. A group (``G<id>``) is named as
+            such: ask about its members' numbers, as ``status`` takes numbers only.
         code: SMSC's error code when SMSC answered (9), else ``None``.
     """
 
