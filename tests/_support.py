@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -9,6 +10,7 @@ import httpx
 
 from smsc_async import Format, Rule, SmscClient
 from smsc_async._commands import Command
+from smsc_async.formats import decode_reply
 from smsc_async.resources import (
     _books,
     balance,
@@ -40,6 +42,24 @@ def make_client(fmt: Format = Format.JSON, **kwargs: Any) -> SmscClient:
     options: dict[str, Any] = {"login": LOGIN, "password": PASSWORD, "fmt": fmt, "retries": 0}
     options.update(kwargs)
     return SmscClient(**options)
+
+
+def decode_as(
+    command: Command[Any], body: str, fmt: Format, params: Mapping[str, str] | None = None
+) -> Any:
+    """Decode ``body`` as ``command``'s reply in ``fmt``, as the client would.
+
+    The request's parameters are the command's flag, ``params`` and ``fmt`` (fmt=1
+    layouts depend on them); the reply says ``charset=utf-8``.
+    """
+    return decode_reply(
+        body.encode(),
+        fmt=fmt,
+        shape=command.shape,
+        result_type=command.result_type,
+        params={**command.flag_field(), **(params or {}), "fmt": str(int(fmt))},
+        header_charset="utf-8",
+    )
 
 
 def posted_form(request: httpx.Request) -> dict[str, str]:

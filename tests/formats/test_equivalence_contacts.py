@@ -23,9 +23,9 @@ from smsc_async import (
     ParseError,
 )
 from smsc_async._commands import Command
-from smsc_async.formats import decode_reply
 from smsc_async.models import CreatedId
 from smsc_async.resources._books import ADD_GROUP, GET_GROUP, MAILS, PHONES
+from tests._support import decode_as
 
 Bodies = dict[Format, str]
 L, C, X, J = Format.LINES, Format.CSV, Format.XML, Format.JSON
@@ -182,16 +182,7 @@ CASES: dict[str, tuple[Command[Any], Bodies, Any]] = {
 }
 
 
-def decode(command: Command[Any], body: str, fmt: Format) -> Any:
-    """Decode ``body`` as the reply to ``command`` in ``fmt``."""
-    return decode_reply(
-        body.encode(),
-        fmt=fmt,
-        shape=command.shape,
-        result_type=command.result_type,
-        params={**command.flag_field(), "fmt": str(int(fmt))},
-        header_charset="utf-8",
-    )
+decode = decode_as
 
 
 @pytest.mark.parametrize("case", list(CASES))

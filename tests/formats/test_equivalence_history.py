@@ -29,11 +29,12 @@ from smsc_async import (
 )
 from smsc_async._commands import Command
 from smsc_async.errors import api_error_class
-from smsc_async.formats import ErrorReply, decode_reply
+from smsc_async.formats import ErrorReply
 from smsc_async.resources.history import GET_MESSAGES
 from smsc_async.resources.inbox import GET_ANSWERS
 from smsc_async.resources.operators import GET_OPERATOR
 from smsc_async.resources.stats import GET_STAT
+from tests._support import decode_as
 
 Bodies = dict[Format, str]
 L, C, X, J = Format.LINES, Format.CSV, Format.XML, Format.JSON
@@ -200,16 +201,7 @@ CASES: dict[str, tuple[Command[Any], Bodies, Any]] = {
 }
 
 
-def decode(command: Command[Any], body: str, fmt: Format) -> Any:
-    """Decode ``body`` as the reply to ``command`` in ``fmt``."""
-    return decode_reply(
-        body.encode(),
-        fmt=fmt,
-        shape=command.shape,
-        result_type=command.result_type,
-        params={**command.flag_field(), "fmt": str(int(fmt))},
-        header_charset="utf-8",
-    )
+decode = decode_as
 
 
 @pytest.mark.parametrize("case", list(CASES))

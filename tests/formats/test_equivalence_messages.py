@@ -32,7 +32,7 @@ from smsc_async import (
 )
 from smsc_async._commands import Command
 from smsc_async.errors import InsufficientFundsError, api_error_class
-from smsc_async.formats import ErrorReply, decode_reply
+from smsc_async.formats import ErrorReply
 from smsc_async.resources.balance import GET_BALANCE
 from smsc_async.resources.messages import (
     COST,
@@ -42,6 +42,7 @@ from smsc_async.resources.messages import (
     STATUS,
     STATUS_MANY,
 )
+from tests._support import decode_as
 
 Bodies = dict[Format, str]
 L, C, X, J = Format.LINES, Format.CSV, Format.XML, Format.JSON
@@ -387,14 +388,7 @@ CASES: dict[str, tuple[Command[Any], dict[str, str], Bodies, Any]] = {
 
 def decode(command: Command[Any], params: dict[str, str], body: str, fmt: Format) -> Any:
     """Decode ``body`` as the reply in ``fmt`` to ``command`` with ``params``."""
-    return decode_reply(
-        body.encode(),
-        fmt=fmt,
-        shape=command.shape,
-        result_type=command.result_type,
-        params={**command.flag_field(), **params, "fmt": str(int(fmt))},
-        header_charset="utf-8",
-    )
+    return decode_as(command, body, fmt, params)
 
 
 @pytest.mark.parametrize("case", list(CASES))

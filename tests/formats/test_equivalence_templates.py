@@ -34,9 +34,10 @@ from smsc_async.errors import (
     RateLimitError,
     api_error_class,
 )
-from smsc_async.formats import ErrorReply, decode_reply
+from smsc_async.formats import ErrorReply
 from smsc_async.models import CreatedId
 from smsc_async.resources import mailings, templates
+from tests._support import decode_as
 
 Bodies = dict[Format, str]
 L, C, X, J = Format.LINES, Format.CSV, Format.XML, Format.JSON
@@ -130,14 +131,7 @@ CASES: dict[str, tuple[Command[Any], dict[str, str], Bodies, Any]] = {
 
 def decode(command: Command[Any], params: dict[str, str], body: str, fmt: Format) -> Any:
     """Decode ``body`` as the reply to ``command`` (with ``params``) in ``fmt``."""
-    return decode_reply(
-        body.encode(),
-        fmt=fmt,
-        shape=command.shape,
-        result_type=command.result_type,
-        params={**command.flag_field(), **params, "fmt": str(int(fmt))},
-        header_charset="utf-8",
-    )
+    return decode_as(command, body, fmt, params)
 
 
 @pytest.mark.parametrize("case", list(CASES))
