@@ -111,7 +111,9 @@ DOCUMENTED_RULES: tuple[ServerRule, ...] = (
     # commands ``send``/``cost`` (cost=1), ``status``/``del`` (del=1) and ``balance``.
     ServerRule("send.php", "send", 1),
     ServerRule("send.php", "cost", 5),
-    ServerRule("status.php", "status", 5, window=Window.MESSAGE),
+    # Assumption: a deletion (del=1) is a status.php request about the message too, and
+    # counts in its window (the SDK counts it there as well).
+    ServerRule("status.php", "status", 5, window=Window.MESSAGE, also=("del",)),
     ServerRule("balance.php", "balance", 10, window=Window.COMMAND),
     # UNVERIFIED (spec §B): get.php's other commands are limited, by how much is not known;
     # read as 3 identical requests a minute, like get_price.

@@ -260,9 +260,20 @@ async def test_the_sixth_status_request_for_one_message_within_a_minute_is_refus
     assert {"error": "duplicate request, wait a minute", "error_code": 9} == refused
     assert 9 == (await status(emulator, phone=MTS, id="2,1"))["error_code"]
     assert "status" in await status(emulator, phone=MTS, id="2")
-    rule = "status.status: 5 per message per 1 min"
+    rule = "status.status/del: 5 per message per 1 min"
     assert [Violation(0.0, DEFAULT_LOGIN, "status.status", rule, "127.0.0.1")] * 2 == (
         emulator.violations
     )
     await asyncio.sleep(60)
     assert "status" in await status(emulator, phone=MTS, id="1")
+
+
+async def test_a_deletion_counts_in_the_message_window() -> None:
+    """Five status requests for a message, then deleting it within the minute: error 9."""
+    emulator = Emulator()
+    await send(emulator, phones=MTS, mes="One")
+    for _ in range(5):
+        assert -1 == (await status(emulator, phone=MTS, id="1"))["status"]
+    refused = await status(emulator, phone=MTS, id="1", **{"del": "1"})
+    assert 9 == refused["error_code"]
+    assert emulator.outbox.find(DEFAULT_LOGIN, "1", MTS) is not None  # not deleted
