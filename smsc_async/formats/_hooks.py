@@ -191,12 +191,29 @@ def _model_factory(converter: cattrs.Converter) -> Callable[[Any], _Hook]:
 
 def _configure(converter: cattrs.Converter, scalar: Callable[[Any, str], Any]) -> None:
     """Register the hooks both converter families share; ``scalar`` vets raw values."""
+    numbers = scalar is not _text  # the text formats hand over strings only
+
+    def to_int(value: Any, _: Any) -> int:
+        # The usual cases first, without the checks' calls: a JSON number, a digit string.
+        kind = type(value)
+        if kind is int and numbers:
+            return value  # type: ignore[no-any-return]
+        if kind is str:
+            return int(value)  # int() ignores surrounding white space, as _to_int does
+        return _to_int(scalar(value, "an integer"))
+
     # cattrs looks up plain classes by singledispatch, most specific class first, so the
     # enum hook registered on LenientIntEnum wins over the int hook for its subclasses.
-    converter.register_structure_hook(int, lambda v, _: _to_int(scalar(v, "an integer")))
+    converter.register_structure_hook(int, to_int)
     converter.register_structure_hook(Decimal, lambda v, _: _to_decimal(scalar(v, "a number")))
     converter.register_structure_hook(bool, lambda v, _: _to_bool(scalar(v, "a 0/1 flag")))
-    converter.register_structure_hook(str, lambda v, _: _as_extra(scalar(v, "text")))
+
+    def to_str(value: Any, _: Any) -> str:
+        if type(value) is str:  # the usual case, without the checks' calls
+            return value
+        return _as_extra(scalar(value, "text"))
+
+    converter.register_structure_hook(str, to_str)
     # datetime before date: singledispatch would otherwise hand datetime the date hook.
     converter.register_structure_hook(dt.datetime, lambda v, _: _to_datetime(scalar(v, "a date")))
     converter.register_structure_hook(dt.date, lambda v, _: _to_date(scalar(v, "a date")))
