@@ -6,6 +6,9 @@ Everything the SDK raises on purpose derives from :class:`SmscError`::
     ├── TransportError          no usable answer: connection, timeout, HTTP 5xx, an HTML page
     │   └── MaybeAppliedError       a change or send whose outcome is unknown: not repeated
     │       └── SendUnconfirmedError    a message send whose outcome is unknown (.id, .phones)
+    ├── ClientClosedError       the client was closed: nothing (more) is sent
+    ├── EventLoopError          used from a loop it cannot serve (another thread's, or
+    │                           not its http_client's)
     ├── LoginPausedError        refused before sending: the login is paused (ban, auth guard)
     ├── ApiError                SMSC answered with an error code (.code, .message, .command)
     │   ├── ParametersError         1  error in parameters
@@ -39,7 +42,9 @@ import attrs
 __all__ = [
     "ApiError",
     "AuthError",
+    "ClientClosedError",
     "CodeAlreadySentError",
+    "EventLoopError",
     "FieldError",
     "InsufficientFundsError",
     "InvalidCodeError",
@@ -135,6 +140,26 @@ class SendUnconfirmedError(MaybeAppliedError):
         self.id = id
         self.phones = phones
         self.code = code
+
+
+class ClientClosedError(SmscError):
+    """The client (or the view of it) was closed: the call was not sent, or not sent again.
+
+    Raised by every call made after :meth:`~smsc_async.SmscClient.aclose`, and by the calls
+    still waiting for the limiter or a retry when it was closed. A call whose request had
+    already left ends as :class:`MaybeAppliedError` instead when it may have changed
+    something (:class:`SendUnconfirmedError` for a message).
+    """
+
+
+class EventLoopError(SmscError):
+    """The client was used from an event loop it cannot serve; nothing was sent.
+
+    One client may serve one loop after another (``asyncio.run()`` twice, a loop per test),
+    but not two at once: a call from a second thread's loop while another thread's calls
+    are in flight raises this at once. A caller-supplied ``http_client`` is bound to the
+    loop it was first used on, so a call from another loop raises this too.
+    """
 
 
 class LoginPausedError(SmscError):
