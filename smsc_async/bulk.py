@@ -12,13 +12,19 @@ stops the items in progress and still returns a report::
 
     job = bulk.run(phones, deliver, on_progress=print)
     report = await job              # or job.cancel() elsewhere: the report says what was done
-    for item in report.failed:
+    for item in report.failed:          # refused, or never reached SMSC: safe to run again
         print(item.item, item.error)
+    for item in report.maybe_applied:   # may have happened: check before running again
+        print(item.item, item.steps, item.error)
 
 Every item ends in a :class:`ItemResult`: :attr:`~ItemStatus.DONE` with the worker's value,
-:attr:`~ItemStatus.FAILED` with the exception that ended it, or :attr:`~ItemStatus.NOT_DONE`
-when the job was cancelled first. A worker records the steps it completed by appending to
-the list it is given, so a cancelled or failed item says how far it got.
+:attr:`~ItemStatus.FAILED` with the exception that ended it,
+:attr:`~ItemStatus.MAYBE_APPLIED` when it ended in a :class:`~smsc_async.MaybeAppliedError`
+(a step whose outcome is unknown: it may have happened at SMSC), or
+:attr:`~ItemStatus.NOT_DONE` when the job was cancelled first. A worker records the steps it
+completed by appending to the list it is given, so an item that did not finish says how far
+it got. Only failed items are safe to run again as they are; a maybe-applied item's next
+step must be checked at the server first (``report.maybe_applied``), or it may happen twice.
 """
 
 from __future__ import annotations
@@ -31,6 +37,8 @@ from typing import Any, Generic, TypeVar
 
 import anyio
 import attrs
+
+from smsc_async.errors import MaybeAppliedError
 
 __all__ = ["BulkJob", "BulkReport", "ItemResult", "ItemStatus", "Progress", "run"]
 
@@ -49,7 +57,20 @@ class ItemStatus(enum.Enum):
     DONE = "done"
     """Every step succeeded."""
     FAILED = "failed"
-    """A step failed (or the item was refused before any request): see ``error``."""
+    """A step failed (or the item was refused before any request): see ``error``.
+
+    The failed step did not happen at SMSC (it refused it, or never got it), so the item
+    may be tried again from that step.
+    """
+    MAYBE_APPLIED = "maybe_applied"
+    """A step's outcome is unknown: its request may have been carried out at SMSC.
+
+    The worker raised :class:`~smsc_async.MaybeAppliedError` (for a message,
+    :class:`~smsc_async.SendUnconfirmedError`, naming its ``id`` and ``phones``): the
+    answer was lost after the request left, or SMSC refused a send as a duplicate. The
+    step after ``steps`` must be checked at the server before the item is tried again, or
+    it may happen twice.
+    """
     NOT_DONE = "not_done"
     """The job was cancelled before the item finished (or before it began)."""
 
@@ -61,9 +82,10 @@ class ItemResult(Generic[S, R]):
     Attributes:
         index: The item's position in the job.
         item: The item itself.
-        status: Done, failed or not done.
+        status: Done, failed, maybe applied or not done.
         value: The worker's result, when done.
-        error: The exception that ended it, when failed.
+        error: The exception that ended it, when failed or maybe applied (then a
+            :class:`~smsc_async.MaybeAppliedError`).
         steps: The steps the worker completed, in order.
     """
 
@@ -80,11 +102,13 @@ class Progress(Generic[S, R]):
     """Where a job stands, reported each time an item finishes.
 
     Attributes:
-        finished: Items finished so far (done or failed); reaches ``total`` at the end.
+        finished: Items finished so far (done, failed or maybe applied); reaches ``total``
+            at the end.
         total: Items in the job.
         done: Items done so far.
-        failed: Items failed so far.
+        failed: Items failed so far (not counting those maybe applied).
         result: The item that just finished.
+        maybe_applied: Items so far whose last step's outcome is unknown.
     """
 
     finished: int
@@ -92,6 +116,7 @@ class Progress(Generic[S, R]):
     done: int
     failed: int
     result: ItemResult[S, R]
+    maybe_applied: int = 0
 
 
 @attrs.frozen
@@ -118,6 +143,16 @@ class BulkReport(Generic[S, R]):
     def failed(self) -> tuple[ItemResult[S, R], ...]:
         """The items failed."""
         return self._having(ItemStatus.FAILED)
+
+    @property
+    def maybe_applied(self) -> tuple[ItemResult[S, R], ...]:
+        """The items whose last step may or may not have happened at SMSC: check them first.
+
+        Their ``error`` is a :class:`~smsc_async.MaybeAppliedError` (or its
+        :class:`~smsc_async.SendUnconfirmedError`). They are not among :attr:`failed`, so
+        running the failed items again never repeats a step that may have happened.
+        """
+        return self._having(ItemStatus.MAYBE_APPLIED)
 
     @property
     def not_done(self) -> tuple[ItemResult[S, R], ...]:
@@ -159,7 +194,7 @@ class BulkJob(Generic[S, R]):
         self._concurrency = concurrency
         self._results: dict[int, ItemResult[S, R]] = {}
         self._steps: dict[int, list[str]] = {}
-        self._done = self._failed = 0
+        self._counts = dict.fromkeys(ItemStatus, 0)
         self._cancelled = False
         self._started = False
         for index, error in sorted((refused or {}).items()):
@@ -238,6 +273,11 @@ class BulkJob(Generic[S, R]):
                 # A stray cancellation from inside the worker (a future someone else
                 # cancelled) is that item's failure; it must not stop the others.
                 result = ItemResult(index, item, ItemStatus.FAILED, error=exc, steps=tuple(steps))
+            except MaybeAppliedError as exc:
+                # Not a plain failure: the step may have happened, so it is kept apart from
+                # the failures a caller would run again.
+                status = ItemStatus.MAYBE_APPLIED
+                result = ItemResult(index, item, status, error=exc, steps=tuple(steps))
             except Exception as exc:  # noqa: BLE001 - one item's failure is that item's result
                 result = ItemResult(index, item, ItemStatus.FAILED, error=exc, steps=tuple(steps))
             else:
@@ -247,13 +287,18 @@ class BulkJob(Generic[S, R]):
     def _finish(self, result: ItemResult[S, R]) -> None:
         self._results[result.index] = result
         self._steps.pop(result.index, None)
-        if result.status is ItemStatus.DONE:
-            self._done += 1
-        else:
-            self._failed += 1
+        self._counts[result.status] += 1
         if self._on_progress is None:
             return
-        progress = Progress(len(self._results), len(self._items), self._done, self._failed, result)
+        counts = self._counts
+        progress = Progress(
+            len(self._results),
+            len(self._items),
+            counts[ItemStatus.DONE],
+            counts[ItemStatus.FAILED],
+            result,
+            maybe_applied=counts[ItemStatus.MAYBE_APPLIED],
+        )
         try:
             self._on_progress(progress)
         except Exception:

@@ -7,12 +7,13 @@ import logging
 
 import pytest
 
-from smsc_async import bulk
+from smsc_async import MaybeAppliedError, SendUnconfirmedError, bulk
 from smsc_async.bulk import BulkJob, BulkReport, ItemResult, ItemStatus, Progress
 
 pytestmark = pytest.mark.looptime
 
 DONE, FAILED, NOT_DONE = ItemStatus.DONE, ItemStatus.FAILED, ItemStatus.NOT_DONE
+MAYBE = ItemStatus.MAYBE_APPLIED
 
 
 class BoomError(Exception):
@@ -298,3 +299,40 @@ async def test_a_stray_cancelled_error_in_one_worker_does_not_stop_the_others() 
 
     report = await bulk.run([0, 1, 2, 3], worker, concurrency=4)
     assert ([DONE, FAILED, DONE, DONE], False) == (statuses(report), report.cancelled)
+
+
+async def unknown_on_two_and_three(item: int, steps: list[str]) -> int:
+    """As :func:`fail_on_three`, but 2's answer is lost and 3's send is unconfirmed."""
+    await asyncio.sleep(item / 2)
+    steps.append("first")
+    if item == 2:
+        raise MaybeAppliedError("no answer", command="users.pay", request_sent=True)
+    if item == 3:
+        raise SendUnconfirmedError(
+            "no answer", command="send.send", id="77", phones=("79990000003",)
+        )
+    if item == 4:
+        raise BoomError(f"item {item}")
+    return 2 * item
+
+
+async def test_an_item_whose_outcome_is_unknown_is_maybe_applied_not_failed() -> None:
+    """MaybeAppliedError and SendUnconfirmedError end items as MAYBE_APPLIED, kept apart."""
+    report = await bulk.run([1, 2, 3, 4], unknown_on_two_and_three)
+    assert [DONE, MAYBE, MAYBE, FAILED] == statuses(report)
+    assert [3] == [r.index for r in report.failed]  # a re-run of the failures skips 2 and 3
+    assert [1, 2] == [r.index for r in report.maybe_applied]
+    maybe = report.maybe_applied
+    assert [("first",), ("first",)] == [r.steps for r in maybe]
+    assert isinstance(maybe[1].error, SendUnconfirmedError)
+    assert ("77", ("79990000003",)) == (maybe[1].error.id, maybe[1].error.phones)
+    assert [None, None] == [r.value for r in maybe]
+
+
+async def test_progress_counts_maybe_applied_apart_from_failed() -> None:
+    """on_progress's maybe_applied counts the unknown outcomes; failed counts only failures."""
+    seen: list[Progress[int, int]] = []
+    await bulk.run([1, 2, 3, 4], unknown_on_two_and_three, on_progress=seen.append)
+    assert [(1, 1, 0, 0), (2, 1, 0, 1), (3, 1, 0, 2), (4, 1, 1, 2)] == [
+        (p.finished, p.done, p.failed, p.maybe_applied) for p in seen
+    ]
