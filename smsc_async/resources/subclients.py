@@ -318,6 +318,13 @@ class SubclientsResource(Resource):
         fails its item with :class:`LoginTakenError`, and nothing is retried blindly.
         Templates are registered with the subclient's own credentials.
 
+        A step whose answer was lost after its request left (a creation, a payment, a
+        sender name) ends its item as :attr:`~smsc_async.bulk.ItemStatus.MAYBE_APPLIED`,
+        not failed: ``report.maybe_applied`` lists them, each with its
+        :class:`~smsc_async.MaybeAppliedError` (``error.command`` names the step in doubt,
+        the one after ``steps``). Check those at the server before provisioning them again;
+        ``report.failed`` holds only items whose failed step did not happen.
+
         Args:
             specs: The subclients.
             on_progress: Called as each item finishes, in order, up to the total.
@@ -325,7 +332,8 @@ class SubclientsResource(Resource):
 
         Returns:
             The running job: ``report = await job``; ``job.cancel()`` stops it and the
-            report then says which items were done, failed, or not done (and how far).
+            report then says which items were done, failed, maybe applied, or not done
+            (and how far each got).
         """
         items = list(specs)
         refused: dict[int, BaseException] = {}

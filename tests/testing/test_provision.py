@@ -164,12 +164,33 @@ async def test_an_unexpected_error_9_on_creation_is_waited_out() -> None:
 
 
 async def test_a_payment_cut_off_after_sending_is_not_repeated() -> None:
-    """A payment whose answer is lost fails its item as maybe applied; it is not sent twice."""
+    """A payment whose answer is lost ends its item as maybe applied; it is not sent twice."""
     emulator = Emulator(latency=LATENCY)
     emulator.faults.reset("users.pay", after=True)
     async with emulator.client() as smsc:
         report = await smsc.subclients.provision([spec(0)])
-    (result,) = report.failed
+    assert () == report.failed
+    (result,) = report.maybe_applied
+    assert ItemStatus.MAYBE_APPLIED is result.status
     assert isinstance(result.error, MaybeAppliedError)
     assert ("create",) == result.steps
     assert 1 == sum(x.command == "users.pay" for x in emulator.traffic)
+
+
+async def test_unknown_outcomes_are_reported_apart_from_failures() -> None:
+    """A lost answer (maybe applied) and a refusal (failed) land in two lists, each named."""
+    emulator = Emulator(latency=LATENCY)
+    emulator.add_subclient("shop001", PASSWORD)  # shop001's creation is refused: failed
+    emulator.faults.reset("senders.add", after=True)  # the first sender's answer is lost
+    async with emulator.client() as smsc:
+        report = await smsc.subclients.provision([spec(i) for i in range(3)], concurrency=1)
+    assert [ItemStatus.MAYBE_APPLIED, ItemStatus.FAILED, ItemStatus.DONE] == [
+        r.status for r in report
+    ]
+    (maybe,) = report.maybe_applied
+    assert ("create", "pay") == maybe.steps  # the sender name is the step in doubt
+    assert isinstance(maybe.error, MaybeAppliedError)
+    assert "senders.add" == maybe.error.command
+    assert "SHOP000" in {e.sender for e in emulator.senders.names["shop000"].values()}
+    assert [1] == [r.index for r in report.failed]  # running these again repeats nothing
+    assert isinstance(report.failed[0].error, LoginTakenError)
