@@ -1,31 +1,11 @@
-"""The pytest plugin of smsc_async (entry point ``pytest11``): the ``smsc_emulator`` fixture.
+"""Where the ``smsc_emulator`` fixture used to live; kept for ``pytest_plugins`` lists.
 
-Installed with smsc_async, it is loaded by every pytest run, so it imports the emulator
-(and Starlette) only when a test asks for the fixture.
+The plugin is :mod:`smsc_async._pytest_plugin`, outside this package, so that loading it
+does not import Starlette (see there).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-import pytest
-
-if TYPE_CHECKING:
-    from smsc_async.testing import Emulator
+from smsc_async._pytest_plugin import smsc_emulator
 
 __all__ = ["smsc_emulator"]
-
-
-@pytest.fixture
-def smsc_emulator() -> Emulator:
-    """A fresh SMSC emulator; ``smsc_emulator.client()`` is an ``SmscClient`` wired to it.
-
-    ::
-
-        async def test_prices(smsc_emulator):
-            async with smsc_emulator.client() as smsc:
-                assert (await smsc.tariffs.get()).zones
-    """
-    from smsc_async.testing import Emulator  # noqa: PLC0415 - see the module docstring
-
-    return Emulator()
