@@ -6,7 +6,7 @@ from importlib.metadata import entry_points
 
 import pytest
 
-import smsc_async._pytest_plugin
+import smsc_async.pytest_plugin
 import smsc_async.testing.pytest_plugin
 from smsc_async.testing import DEFAULT_LOGIN, Emulator
 from smsc_async.testing._tariffs import DEFAULT_TARIFFS
@@ -21,7 +21,7 @@ asyncio_default_fixture_loop_scope = function
 """
 
 INNER_TESTS = """
-import smsc_async._pytest_plugin
+import smsc_async.pytest_plugin
 from smsc_async.testing import Emulator
 
 seen = []
@@ -29,7 +29,7 @@ seen = []
 
 def test_plugin_is_registered_as_smsc_async(request):
     plugin = request.config.pluginmanager.get_plugin("smsc_async")
-    assert plugin is smsc_async._pytest_plugin
+    assert plugin is smsc_async.pytest_plugin
 
 
 async def test_first(smsc_emulator):
@@ -48,15 +48,15 @@ def test_second_gets_a_fresh_one(smsc_emulator):
 
 
 def test_the_entry_point_names_the_plugin_smsc_async() -> None:
-    """The ``pytest11`` entry point registers ``smsc_async._pytest_plugin``."""
+    """The ``pytest11`` entry point registers ``smsc_async.pytest_plugin``."""
     plugins = {e.name: e.value for e in entry_points(group="pytest11")}
-    assert "smsc_async._pytest_plugin" == plugins.get("smsc_async")
+    assert "smsc_async.pytest_plugin" == plugins.get("smsc_async")
 
 
 def test_the_plugin_is_loaded_in_this_run(pytestconfig: pytest.Config) -> None:
     """This very run has the plugin registered under the name ``smsc_async``."""
     plugin = pytestconfig.pluginmanager.get_plugin("smsc_async")
-    assert smsc_async._pytest_plugin is plugin
+    assert smsc_async.pytest_plugin is plugin
 
 
 def test_the_fixture_is_defined_by_the_plugin_not_a_conftest(
@@ -65,7 +65,7 @@ def test_the_fixture_is_defined_by_the_plugin_not_a_conftest(
     """``smsc_emulator`` resolves to the plugin module's fixture."""
     definitions = request._fixturemanager.getfixturedefs("smsc_emulator", request.node)
     assert definitions is not None
-    assert ["smsc_async._pytest_plugin"] == [d.func.__module__ for d in definitions]
+    assert ["smsc_async.pytest_plugin"] == [d.func.__module__ for d in definitions]
 
 
 async def test_the_fixture_is_usable_as_documented(smsc_emulator: Emulator) -> None:
@@ -98,7 +98,7 @@ def test_without_the_plugin_there_is_no_fixture(pytester: pytest.Pytester) -> No
 
 def test_the_old_module_still_offers_the_fixture() -> None:
     """``smsc_async.testing.pytest_plugin`` (named in ``pytest_plugins`` lists) still has it."""
-    assert smsc_async._pytest_plugin.smsc_emulator is smsc_async.testing.pytest_plugin.smsc_emulator
+    assert smsc_async.pytest_plugin.smsc_emulator is smsc_async.testing.pytest_plugin.smsc_emulator
 
 
 # Starlette made unimportable, as in an environment without the emulator extra.
