@@ -2,7 +2,9 @@
 
 Errors reach the user as one line, never a traceback: bad input (an option, a file, an
 argument the SDK's checks refuse) exits with 2, as click's own usage errors do; SMSC
-refusing or not answering exits with 1.
+refusing or not answering exits with 1; a change whose outcome is unknown (its answer was
+lost after the request left: it may have happened) exits with 3, so a script does not
+simply run it again.
 """
 
 from __future__ import annotations
@@ -20,10 +22,12 @@ import attrs
 import click
 from rich.console import Console
 
-from smsc_async import Format, SmscClient, SmscError, ValidationError
+from smsc_async import Format, MaybeAppliedError, SmscClient, SmscError, ValidationError
 
 __all__ = [
     "Account",
+    "MaybeAppliedFailure",
+    "SmscFailure",
     "UserError",
     "account_options",
     "err_console",
@@ -50,6 +54,16 @@ class SmscFailure(click.ClickException):
     """SMSC refused, or could not be reached: one line, exit code 1."""
 
     exit_code = 1
+
+
+class MaybeAppliedFailure(click.ClickException):
+    """Something may or may not have happened at SMSC: one line, exit code 3.
+
+    Apart from :class:`SmscFailure` so a script can tell "safe to run again" (1) from
+    "check the server first, or it may happen twice" (3).
+    """
+
+    exit_code = 3
 
 
 def out_console() -> Console:
@@ -189,6 +203,8 @@ def run(account: Account, work: Callable[[SmscClient], Awaitable[T]]) -> T:
     Raises:
         UserError: Bad input: the SDK's checks refused an argument (nothing was sent).
         SmscFailure: SMSC answered an error, or no usable answer came.
+        MaybeAppliedFailure: The answer to a change was lost after the request left: it
+            may have happened.
     """
 
     async def main() -> T:
@@ -199,5 +215,7 @@ def run(account: Account, work: Callable[[SmscClient], Awaitable[T]]) -> T:
         return asyncio.run(main())
     except ValidationError as exc:
         raise UserError(str(exc)) from None
+    except MaybeAppliedError as exc:
+        raise MaybeAppliedFailure(str(exc)) from None
     except SmscError as exc:
         raise SmscFailure(str(exc)) from None

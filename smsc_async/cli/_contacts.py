@@ -127,7 +127,8 @@ def import_contacts(
     first_name, last_name, middle_name, birthday (dd.mm.yyyy or yyyy-mm-dd), myid,
     comments, tags, other_addresses; several values in a CSV cell are separated by ';'.
     An "id" column (as exported) is ignored: the server gives each contact a new one.
-    The report lists every contact: done with its id, or failed with the reason.
+    The report lists every contact: done with its id, failed with the reason, or maybe
+    applied (its answer was lost: it may have been added; exit 3).
     """
     items = [contact_fields(record, mail=mail) for record in read_records(file)]
     out = prepare_report(file, report)

@@ -3,7 +3,12 @@
 A file's *shape* (unreadable, not a list, an unknown column) is the user's mistake and
 stops the command before any request. A bad *value* in one record (a weak password, a
 phone that is not a number) fails that item only, with the SDK's own reason, while the
-other items go ahead: the report lists every item as done, failed or not done.
+other items go ahead: the report lists every item as done, failed, maybe applied or not
+done. *Maybe applied* is its own category, never counted as failed: the answer to one of
+the item's requests was lost after it left, so SMSC may have carried it out, and running
+the item again blindly may do it twice (a second payment, a message sent twice). The
+report names the command in doubt (and a message's id and phones, for ``status``); the
+command then exits with 3 instead of 1.
 """
 
 from __future__ import annotations
@@ -20,10 +25,11 @@ import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from smsc_async import ValidationError
+from smsc_async import SendUnconfirmedError, TransportError, ValidationError
 from smsc_async.bulk import BulkJob, BulkReport, ItemResult, ItemStatus
 from smsc_async.bulk import Progress as JobProgress
 from smsc_async.cli._common import (
+    MaybeAppliedFailure,
     SmscFailure,
     UserError,
     err_console,
@@ -48,7 +54,7 @@ S = TypeVar("S")
 R = TypeVar("R")
 Hook = Callable[[JobProgress[Any, Any]], None]
 """Told of a job's progress each time an item finishes."""
-_SHOWN_FAILURES = 20  # the table lists this many failed items; the report has them all
+_SHOWN_FAILURES = 20  # each table lists this many items; the report has them all
 
 
 @attrs.frozen
@@ -160,14 +166,19 @@ def progress_bar(total: int, what: str) -> Iterator[Hook]:
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("{task.fields[failed]} failed"),
+        TextColumn("{task.fields[failed]} failed, {task.fields[maybe]} maybe applied"),
         TimeElapsedColumn(),
     )
     with Progress(*columns, console=err_console()) as bar:
-        task = bar.add_task(what, total=total, failed=0)
+        task = bar.add_task(what, total=total, failed=0, maybe=0)
 
         def update(progress: JobProgress[Any, Any]) -> None:
-            bar.update(task, completed=progress.finished, failed=progress.failed)
+            bar.update(
+                task,
+                completed=progress.finished,
+                failed=progress.failed,
+                maybe=progress.maybe_applied,
+            )
 
         yield update
 
@@ -208,6 +219,12 @@ def _error(error: BaseException | None) -> dict[str, Any] | None:
     described: dict[str, Any] = {"type": type(error).__name__, "message": str(error)}
     if isinstance(error, ValidationError):
         described["fields"] = list(error.fields)
+    if isinstance(error, TransportError):
+        described["command"] = error.command  # for a maybe-applied item: the step in doubt
+    if isinstance(error, SendUnconfirmedError):
+        # What `status` needs to settle whether the message went out.
+        described["id"] = error.id
+        described["phones"] = list(error.phones)
     return described
 
 
@@ -232,6 +249,7 @@ def write_report(path: Path, report: BulkReport[S, R], name: Callable[[S], str])
         "total": len(report),
         "done": len(report.done),
         "failed": len(report.failed),
+        "maybe_applied": len(report.maybe_applied),
         "not_done": len(report.not_done),
         "cancelled": report.cancelled,
         "items": [_entry(result, name) for result in report],
@@ -240,33 +258,61 @@ def write_report(path: Path, report: BulkReport[S, R], name: Callable[[S], str])
     return document
 
 
+def _listed(entries: list[dict[str, Any]], title: str, path: Path) -> None:
+    """A table of items (at most :data:`_SHOWN_FAILURES`): steps done, step, and reason."""
+    if not entries:
+        return
+    reasons = Table("item", "steps done", "command", "reason", title=title)
+    for entry in entries[:_SHOWN_FAILURES]:
+        error = entry["error"]
+        reason = error["message"]
+        if "phones" in error:
+            reason += f" (phones {', '.join(error['phones'])})"
+        reasons.add_row(entry["item"], ", ".join(entry["steps"]), error.get("command", ""), reason)
+    console = out_console()
+    console.print(reasons)
+    if len(entries) > _SHOWN_FAILURES:
+        console.print(f"... and {len(entries) - _SHOWN_FAILURES} more in {path}")
+
+
 def finish(
     report: BulkReport[S, R], document: dict[str, Any], path: Path, *, as_json: bool
 ) -> None:
-    """Print the outcome; exit with 1 when an item was not done.
+    """Print the outcome; exit with 3 when an item may have been applied, 1 when not done.
 
     Raises:
+        MaybeAppliedFailure: Some items may have been applied (check them at the server
+            before running them again); others may have failed too.
         SmscFailure: Some items failed or were not done (the report says which and why).
     """
     if as_json:
         print_json(document)
     else:
-        counts = Table("done", "failed", "not done", "report", title="Outcome")
+        counts = Table("done", "failed", "maybe applied", "not done", "report", title="Outcome")
         counts.add_row(
-            str(document["done"]), str(document["failed"]), str(document["not_done"]), str(path)
+            *(str(document[k]) for k in ("done", "failed", "maybe_applied", "not_done")),
+            str(path),
         )
-        console = out_console()
-        console.print(counts)
-        failed = [e for e in document["items"] if e["status"] == ItemStatus.FAILED.value]
-        if failed:
-            reasons = Table("item", "steps done", "reason", title="Failed items")
-            for entry in failed[:_SHOWN_FAILURES]:
-                reasons.add_row(entry["item"], ", ".join(entry["steps"]), entry["error"]["message"])
-            console.print(reasons)
-            if len(failed) > _SHOWN_FAILURES:
-                console.print(f"... and {len(failed) - _SHOWN_FAILURES} more in {path}")
-    if len(report.done) < len(report):
-        raise SmscFailure(
-            f"{len(report.failed)} of {len(report)} items failed and {len(report.not_done)} "
-            f"were not done; see {path}"
+        out_console().print(counts)
+
+        def having(status: ItemStatus) -> list[dict[str, Any]]:
+            return [e for e in document["items"] if e["status"] == status.value]
+
+        _listed(having(ItemStatus.FAILED), "Failed items", path)
+        _listed(
+            having(ItemStatus.MAYBE_APPLIED),
+            "Maybe applied (check at SMSC before running again)",
+            path,
         )
+    if len(report.done) == len(report):
+        return
+    summary = (
+        f"{len(report.failed)} of {len(report)} items failed and {len(report.not_done)} "
+        f"were not done"
+    )
+    if report.maybe_applied:
+        raise MaybeAppliedFailure(
+            f"{len(report.maybe_applied)} of {len(report)} items may have been applied "
+            f"(check them before running them again), {summary}; see {path}"
+        )
+    raise SmscFailure(f"{summary}; see {path}")

@@ -77,7 +77,9 @@ def provision(
     "settings", an object of SubclientSettings fields. Every subclient goes through
     create, pay, then its sender names; they run concurrently, paced by SMSC's rules (5
     sender names a minute set the pace). The report lists every item: done, failed with
-    its reason, or not done. Exits with 1 when any item is not done.
+    its reason, maybe applied (a step's answer was lost: it may have happened, so check
+    it before provisioning that subclient again), or not done. Exits with 3 when any item
+    may have been applied, else with 1 when any item is not done.
     """
     specs = [spec_of(record) for record in read_records(file)]
     out = prepare_report(file, report)

@@ -131,6 +131,16 @@ def test_a_bad_sender_name_is_refused_before_sending(emulator: Emulator) -> None
     assert [] == emulator.traffic
 
 
+def test_a_sender_name_whose_answer_is_lost_exits_3_and_is_not_repeated(
+    emulator: Emulator,
+) -> None:
+    """``senders add`` cut off after sending: exit 3 (check first), not 1; sent once."""
+    emulator.faults.reset("senders.add", after=True)
+    line = one_line_error(cli("senders", "add", "SHOP1"), 3)
+    assert "may have been applied" in line
+    assert 1 == sum(x.command == "senders.add" for x in emulator.traffic)
+
+
 def test_senders_list_shows_every_name_with_its_status(emulator: Emulator) -> None:
     """``senders list --all`` lists every name (all pages) with its moderation status."""
     for name in ("SHOP1", "SHOP2", "SHOP3"):

@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from smsc_async import SendUnconfirmedError
+from smsc_async.bulk import BulkReport, ItemResult, ItemStatus
+from smsc_async.cli._jobs import write_report
 from smsc_async.testing import Emulator
 from tests.cli.conftest import cli, one_line_error
 
@@ -101,6 +104,80 @@ def test_a_taken_login_is_reported_as_the_servers_refusal(
     one_line_error(cli("subclients", "provision", str(source)), 1)
     report = json.loads((tmp_path / "shops.report.json").read_text(encoding="utf-8"))
     assert "LoginTakenError" == report["items"][0]["error"]["type"]
+
+
+def test_a_lost_answer_is_maybe_applied_apart_from_failures_and_exit_3(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    """A payment whose answer is lost: its own category, command named, not sent again; exit 3."""
+    emulator.faults.reset("users.pay", after=True)  # the first payment: shop1's
+    source = write(
+        tmp_path / "shops.csv",
+        f"user,password,payment\nshop1,{PASSWORD},10\nweak2,password,10\nshop3,{PASSWORD},10\n",
+    )
+    result = cli("subclients", "provision", str(source), "--concurrency", "1")
+    line = one_line_error(result, 3)
+    assert "1 of 3 items may have been applied" in line
+    assert "1 of 3 items failed" in line
+    report = json.loads((tmp_path / "shops.report.json").read_text(encoding="utf-8"))
+    assert (1, 1, 1, 0) == (
+        report["done"],
+        report["failed"],
+        report["maybe_applied"],
+        report["not_done"],
+    )
+    assert ["maybe_applied", "failed", "done"] == [i["status"] for i in report["items"]]
+    maybe = report["items"][0]
+    assert (["create"], "MaybeAppliedError", "users.pay") == (
+        maybe["steps"],
+        maybe["error"]["type"],
+        maybe["error"]["command"],
+    )
+    assert "Maybe applied" in result.stdout
+    assert "users.pay" in result.stdout
+    pays = [x for x in emulator.traffic if x.command == "users.pay"]
+    assert ["shop1", "shop3"] == [x.params["user"] for x in pays]  # shop1's is not repeated
+    assert Decimal(10) == emulator.users.subclients["shop1"].balance  # it did happen
+
+
+def test_json_output_counts_maybe_applied(emulator: Emulator, tmp_path: Path) -> None:
+    """``--json`` prints the report with its maybe_applied count and item status; exit 3."""
+    emulator.faults.reset("senders.add", after=True)
+    source = write(
+        tmp_path / "shops.json",
+        json.dumps([{"user": "shop1", "password": PASSWORD, "senders": ["SHOP1"]}]),
+    )
+    result = cli("subclients", "provision", str(source), "--json")
+    assert 3 == result.exit_code, result.output
+    printed = json.loads(result.stdout)
+    assert (0, 1) == (printed["failed"], printed["maybe_applied"])
+    assert ("maybe_applied", "senders.add") == (
+        printed["items"][0]["status"],
+        printed["items"][0]["error"]["command"],
+    )
+
+
+def test_an_unconfirmed_send_is_reported_with_its_id_and_phones(tmp_path: Path) -> None:
+    """A SendUnconfirmedError's id and phones are in the report, for status to settle."""
+    error = SendUnconfirmedError(
+        "no answer", command="send.send", id="42", phones=("79990000001", "79990000002")
+    )
+    report = BulkReport(
+        (
+            ItemResult(0, "a", ItemStatus.MAYBE_APPLIED, error=error),
+            ItemResult(1, "b", ItemStatus.DONE, value=1, steps=("send",)),
+        )
+    )
+    document = write_report(tmp_path / "r.json", report, str)
+    assert (1, 1, 0) == (document["done"], document["maybe_applied"], document["failed"])
+    described = document["items"][0]["error"]
+    assert ("SendUnconfirmedError", "send.send", "42", ["79990000001", "79990000002"]) == (
+        described["type"],
+        described["command"],
+        described["id"],
+        described["phones"],
+    )
+    assert document == json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
 
 
 @pytest.mark.parametrize(
