@@ -13,7 +13,6 @@ from smsc_async.bulk import BulkJob, BulkReport, ItemResult, ItemStatus, Progres
 pytestmark = pytest.mark.looptime
 
 DONE, FAILED, NOT_DONE = ItemStatus.DONE, ItemStatus.FAILED, ItemStatus.NOT_DONE
-MAYBE = ItemStatus.MAYBE_APPLIED
 
 
 class BoomError(Exception):
@@ -319,7 +318,8 @@ async def unknown_on_two_and_three(item: int, steps: list[str]) -> int:
 async def test_an_item_whose_outcome_is_unknown_is_maybe_applied_not_failed() -> None:
     """MaybeAppliedError and SendUnconfirmedError end items as MAYBE_APPLIED, kept apart."""
     report = await bulk.run([1, 2, 3, 4], unknown_on_two_and_three)
-    assert [DONE, MAYBE, MAYBE, FAILED] == statuses(report)
+    maybe_applied = ItemStatus.MAYBE_APPLIED
+    assert [DONE, maybe_applied, maybe_applied, FAILED] == statuses(report)
     assert [3] == [r.index for r in report.failed]  # a re-run of the failures skips 2 and 3
     assert [1, 2] == [r.index for r in report.maybe_applied]
     maybe = report.maybe_applied
