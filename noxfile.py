@@ -59,3 +59,15 @@ def bench(session: nox.Session) -> None:
     """
     session.install("-e", ".[test,cli]", PEER)
     session.run("python", "benchmarks/run.py", *session.posargs)
+
+
+@nox.session
+def soak(session: nox.Session) -> None:
+    """Chaos soak, never a default session: benchmarks/soak.py, 2,000 items a job per format.
+
+    2,000 subclients provisioned and 2,000 messages sent through the emulator's faults,
+    in virtual time; it fails if a figure that must be 0 is not.
+    ``nox -s soak -- --items 500 --fmt 3`` soaks less; ``--seed`` draws other faults.
+    """
+    session.install("-e", ".[test]")
+    session.run("python", "benchmarks/soak.py", *session.posargs)
