@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -27,6 +28,7 @@ from smsc_async._path import CallOptions, CommandPath
 from smsc_async._transport import UNSET, Transport, Unset
 from smsc_async._types import Files, Format, Rule
 from smsc_async._validation import Checks, checking
+from smsc_async.errors import ClientClosedError
 from smsc_async.events import Event
 from smsc_async.models.balance import Balance
 from smsc_async.resources import (
@@ -56,6 +58,7 @@ __all__ = ["SmscClient"]
 
 T = TypeVar("T")
 _ABANDON_AFTER = 120.0  # a request given up on is cut after this long at the latest
+_MAX_REPLY_BYTES = 32 * 2**20  # far above any documented answer (a long history is ~MBs)
 
 
 def _positive(value: object) -> bool:
@@ -84,6 +87,17 @@ class SmscClient:
     that login in the process), identical reads in flight are coalesced, and error 9 or a
     failure before sending is retried once the window has slid.
 
+    One client may serve one event loop after another (``asyncio.run()`` twice, a loop per
+    test): it keeps a connection pool per loop, closed when that loop shuts down. It serves
+    one thread at a time: a call from a second thread while the first one's are in flight
+    raises :class:`EventLoopError`.
+
+    Closing it (:meth:`aclose`, or leaving ``async with``) fails the calls still waiting to
+    send, and calls made afterwards, with :class:`ClientClosedError`; a call whose request
+    had already left ends with :class:`MaybeAppliedError` (:class:`SendUnconfirmedError`
+    for a message) or, for a read, :class:`ClientClosedError`. Nothing waits for the server.
+    Closing it closes its views (:meth:`with_options`, :meth:`with_credentials`) too.
+
     Args:
         login: Account login, with ``password``.
         password: Account password. Never logged, shown or put in a URL.
@@ -96,7 +110,8 @@ class SmscClient:
         deadline: Seconds a whole call may take, limiter waits and retries included
             (``None``, the default: no limit). Past it the call raises
             :class:`RateLimitError` with ``retry_after`` (or the last failure).
-        retries: How often a call is repeated after error 9 or a transport failure.
+        retries: How often a call is repeated after error 9, a transport failure, or (for
+            a read) an answer that could not be read.
         max_concurrency: Requests in flight per login (shared by every client of the login;
             the first client's value holds). SMSC refuses the 15th, hence 14.
         margin: Seconds of send-to-arrival jitter every rule window allows for.
@@ -104,6 +119,9 @@ class SmscClient:
             emulator whose minute is compressed.
         rules: Per command name (e.g. ``"senders.add"``), rules replacing the declared ones.
         max_rate: An optional steady cap, requests per second, on top of SMSC's rules.
+        max_reply_bytes: The longest answer read (32 MiB by default). A longer one is cut
+            off unread and raises :class:`ParseError` (:class:`MaybeAppliedError` for a
+            change or a send: the server carried the request out).
         on_event: Called with every :mod:`~smsc_async.events` event (limiter waits,
             coalesced reads, retries, pauses).
         http_client: An ``httpx.AsyncClient`` of yours to send through (proxies, custom
@@ -131,6 +149,7 @@ class SmscClient:
         minute: float = 60.0,
         rules: Mapping[str, Sequence[Rule]] | None = None,
         max_rate: float | None = None,
+        max_reply_bytes: int = _MAX_REPLY_BYTES,
         on_event: Callable[[Event], object] | None = None,
         http_client: httpx.AsyncClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
@@ -155,6 +174,7 @@ class SmscClient:
             if not _positive(minute):
                 check.fail("minute", f"must be positive seconds, got {minute!r}")
             _seconds(check, "max_rate", max_rate)
+            check.int_range("max_reply_bytes", max_reply_bytes, 1, 2**62)
             overrides = _check_rules(check, rules)
             if transport is not None and http_client is not None:
                 check.fail("transport", "give transport or http_client, not both")
@@ -175,6 +195,7 @@ class SmscClient:
             max_rate=max_rate,
             retries=retries,
             abandon_after=abandon_after,
+            max_reply_bytes=max_reply_bytes,
         )
         self._transport = Transport(
             base_url=self._config.base_url,
@@ -182,6 +203,7 @@ class SmscClient:
             # No timeout: nothing cuts a slow answer short (the caller may still cancel).
             exchange_limit=abandon_after if request_timeout is not None else None,
             max_connections=max_concurrency,
+            max_reply_bytes=max_reply_bytes,
             http_client=http_client,
             transport=transport,
         )
@@ -190,6 +212,9 @@ class SmscClient:
         self._options = CallOptions(deadline=deadline, timeout=request_timeout)
         self._owns_transport = True
         self._owns_path = True
+        self._closed = False  # this object's aclose() (a view's closes only the view)
+        # The paths of with_credentials views, closed with this client.
+        self._views: weakref.WeakSet[CommandPath] = weakref.WeakSet()
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **options: Any) -> SmscClient:
@@ -248,7 +273,9 @@ class SmscClient:
 
             await smsc.with_options(deadline=5).tariffs.get()
 
-        Closing the view closes nothing: the connections belong to this client.
+        Closing the view closes only the view (its calls then raise
+        :class:`ClientClosedError`): the connections and the calls of others belong to this
+        client.
 
         Raises:
             ValidationError: A bad value.
@@ -281,8 +308,8 @@ class SmscClient:
             sub = smsc.with_credentials(login="shop1", password="...")
             await sub.op_templates.add("shop1", "Your code: %CODE%", [...])
 
-        Closing the view stops only its own background requests; the pool stays open
-        until this client is closed.
+        Closing the view closes its own calls as :meth:`aclose` does; the pool stays open
+        until this client is closed (which closes the view too).
 
         Raises:
             ValidationError: Missing or conflicting credentials.
@@ -294,6 +321,7 @@ class SmscClient:
         )
         # Its own path (and so its own login gate); its requests stop when it is closed.
         path = CommandPath(config, self._transport, self._on_event)
+        self._views.add(path)
         return self._view(_config=config, _path=path, _owns_path=True)
 
     def _view(self, **changes: object) -> SmscClient:
@@ -418,20 +446,43 @@ class SmscClient:
         self, command: Command[T], params: Mapping[str, str], *, files: Files | None = None
     ) -> T:
         """The one path every command takes (see :mod:`smsc_async._path`)."""
+        if self._closed:
+            raise ClientClosedError(f"{command.name}: the client is closed")
         return await self._path.call(command, params, files=files, options=self._options)
 
-    async def aclose(self) -> None:
-        """Close the connection pool (unless it belongs to a caller-supplied client).
+    @property
+    def closed(self) -> bool:
+        """Whether this client (or the client this is a view of) was closed."""
+        return self._closed or self._path.closed or self._transport.closed
 
-        Requests still running in the background because their callers gave up on them
-        are stopped.
+    async def aclose(self) -> None:
+        """Close the client: no call is sent any more. Closing twice is harmless.
+
+        Calls waiting to send (for the limiter, or to retry) fail with
+        :class:`ClientClosedError`. Requests on their way are stopped without waiting for
+        the server: their calls end with :class:`MaybeAppliedError` (a message's with
+        :class:`SendUnconfirmedError`), a read's with :class:`ClientClosedError`; so do
+        the requests left running in the background by callers that gave up on them.
+        Then the connection pools are closed (never a caller-supplied ``http_client``).
+
+        On a view, only the view is closed: a :meth:`with_options` view's later calls
+        fail, a :meth:`with_credentials` view's own calls are stopped as above; the client
+        goes on. Closing the client closes its views too.
         """
+        self._closed = True
+        if self._owns_transport:
+            for path in list(self._views):
+                await path.aclose()
         if self._owns_path:
             await self._path.aclose()
         if self._owns_transport:
             await self._transport.aclose()
 
     async def __aenter__(self) -> SmscClient:  # noqa: PYI034 - not meant to be subclassed
+        if self.closed:
+            raise ClientClosedError(
+                "this SmscClient is closed: make a new one (async with closes it on leaving)"
+            )
         return self
 
     async def __aexit__(

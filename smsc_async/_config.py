@@ -93,3 +93,4 @@ class ClientConfig:
     backoff: float = 0.5
     jitter: float = 0.5
     abandon_after: float = 120.0
+    max_reply_bytes: int = 32 * 2**20

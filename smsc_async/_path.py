@@ -4,6 +4,10 @@ Every command of every family comes through :meth:`CommandPath.call`. What a com
 (script, flag, rules, retry class, reply shape) is data (:mod:`smsc_async._commands`); the
 limits are the limiter's (:mod:`smsc_async._limiter`); this module decides what happens
 around one call.
+
+Its state serves one event loop at a time: a client may go from loop to loop (``asyncio.run()``
+twice, a loop per test), but calls from a second thread's loop while the first's are in
+flight raise :class:`~smsc_async.EventLoopError` at once.
 """
 
 from __future__ import annotations
@@ -11,8 +15,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import sys
+import threading
 import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
 
 import anyio
@@ -21,16 +27,19 @@ import attrs
 from smsc_async._commands import Command, RetryClass
 from smsc_async._config import ClientConfig
 from smsc_async._limiter import Limiter, TooLate, gate_for
-from smsc_async._transport import RawReply, Transport
+from smsc_async._transport import RawReply, ReplyTooLarge, Transport
 from smsc_async._types import Files
 from smsc_async.errors import (
     ApiError,
     AuthError,
+    ClientClosedError,
+    EventLoopError,
     IpBlockedError,
     LoginPausedError,
     MaybeAppliedError,
     ParseError,
     RateLimitError,
+    SmscError,
     TransportError,
     api_error_class,
 )
@@ -40,6 +49,7 @@ from smsc_async.formats import ErrorReply, decode_reply
 __all__ = ["CallOptions", "CommandPath"]
 
 T = TypeVar("T")
+W = TypeVar("W")
 log = logging.getLogger("smsc_async")
 
 _CHARSET = "utf-8"
@@ -80,6 +90,39 @@ def _never_resend(command: Command[Any], exc: RateLimitError) -> None:
         ) from exc
 
 
+class _ClosedInFlight(Exception):  # noqa: N818 - a signal, turned into an error by the path
+    """The client was closed while this call's request was on its way: it may have arrived."""
+
+
+def _closed(command: Command[Any], *, sent: bool = False) -> SmscError:
+    """The error of a call the closing of the client ended (``sent``: its request had left).
+
+    A read ends with :class:`ClientClosedError` either way (it changed nothing); a change
+    or a send whose request had left may have been carried out: :class:`MaybeAppliedError`.
+    """
+    if not sent or command.retry is RetryClass.SAFE_READ:
+        when = "before its answer came" if sent else "before it was sent"
+        return ClientClosedError(f"{command.name}: the client was closed {when}")
+    return MaybeAppliedError(
+        "the client was closed before the answer came; the request may have been applied, "
+        "so it is not repeated",
+        command=command.name,
+        request_sent=True,
+    )
+
+
+def _unreadable(command: Command[Any], exc: ParseError) -> MaybeAppliedError:
+    """A change or a send whose answer came but could not be read: it was processed."""
+    # str(exc), not its body: ParseError's own text is what may be shown (redacted).
+    detail = str(exc).removeprefix(f"{command.name}: ")
+    return MaybeAppliedError(
+        f"the answer could not be read ({detail}); the request may have been applied, so "
+        "it is not repeated",
+        command=command.name,
+        request_sent=True,
+    )
+
+
 def _too_many_in_flight(exc: RateLimitError) -> bool:
     """Error 9 for 15 requests in flight (not for a window): nothing of it was carried out.
 
@@ -108,6 +151,14 @@ class CommandPath:
         self._waiting: dict[tuple[object, ...], int] = {}
         self._exchanges: set[asyncio.Task[RawReply]] = set()
         self._random = random.Random()  # noqa: S311 - jitter, not cryptography
+        # Calls waiting to send (limiter, retry pause): aclose() fails them.
+        self._waiters: set[asyncio.Task[Any]] = set()
+        self._stopped: set[asyncio.Task[Any]] = set()  # cancelled by aclose(), not by callers
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None  # the loop the calls run on
+        self._busy = 0  # calls in progress on it
+        self.closed = False
+        """Whether :meth:`aclose` was called: every call fails before sending."""
 
     # -- entry --------------------------------------------------------------------------
 
@@ -121,6 +172,40 @@ class CommandPath:
     ) -> T:
         """Run one command: the result, or the exception that ended it."""
         loop = asyncio.get_running_loop()
+        with self._lock:
+            if self.closed or self._transport.closed:
+                raise ClientClosedError(f"{command.name}: the client is closed")
+            if loop is not self._loop:
+                self._enter(loop)
+            self._busy += 1
+        try:
+            return await self._call(loop, command, params, files, options)
+        finally:
+            with self._lock:
+                if self._loop is loop:
+                    self._busy -= 1
+
+    def _enter(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Move to ``loop``, unless another thread's loop has calls in flight (under the lock)."""
+        old = self._loop
+        if old is not None and self._busy and old.is_running():
+            raise EventLoopError(
+                "this SmscClient is in use on another event loop (another thread's) right "
+                "now; give each thread its own client"
+            )
+        self._transport.bind(loop)
+        # Whatever the old loop left (its shared reads) cannot be awaited from this one.
+        self._loop, self._busy = loop, 0
+        self._shared, self._waiting = {}, {}
+
+    async def _call(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        command: Command[T],
+        params: Mapping[str, str],
+        files: Files | None,
+        options: CallOptions,
+    ) -> T:
         deadline = None if options.deadline is None else loop.time() + options.deadline
         if command.retry is not RetryClass.SAFE_READ or files:
             return await self._retrying(command, params, files, deadline, options)
@@ -157,11 +242,46 @@ class CommandPath:
             task.exception()  # retrieved: every waiter may have gone
 
     async def aclose(self) -> None:
-        """Stop requests still running in the background (their callers gave up)."""
-        for task in list(self._exchanges):
-            task.cancel()
-        if self._exchanges:
-            await asyncio.gather(*self._exchanges, return_exceptions=True)
+        """Close: fail the calls waiting to send, and stop the requests still on their way.
+
+        Nothing is awaited from the server: a call whose request had left ends with
+        :class:`MaybeAppliedError` (a read with :class:`ClientClosedError`), as do the
+        requests running in the background because their callers gave up on them.
+        """
+        self.closed = True
+        current = asyncio.get_running_loop()
+        for task in list(self._waiters):
+            if task.get_loop() is current and not task.done():
+                self._stopped.add(task)
+                task.cancel()
+        mine = []
+        for exchange in list(self._exchanges):
+            loop = exchange.get_loop()
+            if loop is current:
+                exchange.cancel()
+                mine.append(exchange)
+            elif loop.is_closed():
+                self._exchanges.discard(exchange)
+            else:
+                loop.call_soon_threadsafe(exchange.cancel)
+        if mine:
+            await asyncio.gather(*mine, return_exceptions=True)
+
+    async def _waiting_for(self, awaitable: Awaitable[W], command: Command[Any]) -> W:
+        """Await ``awaitable`` (a wait before sending), failing it if the client is closed."""
+        task = asyncio.current_task()
+        assert task is not None  # noqa: S101 - always inside a task here
+        self._waiters.add(task)
+        try:
+            return await awaitable
+        except asyncio.CancelledError:
+            if task not in self._stopped:
+                raise
+            self._stopped.discard(task)
+            _uncancel(task)
+            raise _closed(command) from None
+        finally:
+            self._waiters.discard(task)
 
     # -- retries ------------------------------------------------------------------------
 
@@ -176,11 +296,15 @@ class CommandPath:
         limiter = self._limiter()
         loop = asyncio.get_running_loop()
         attempt = 0
-        failure: ApiError | TransportError
+        failure: ApiError | TransportError | ParseError
         while True:
             attempt += 1
             try:
-                return await self._attempt(command, params, files, deadline, options)
+                return await self._final(command, params, files, deadline, options)
+            except ParseError as exc:  # a read's (the others' end in _final)
+                failure = exc
+                wait = self._config.backoff * 2 ** (attempt - 1)
+                reason = "unreadable answer"
             except TooLate as late:
                 raise RateLimitError(
                     9,
@@ -197,15 +321,8 @@ class CommandPath:
                 for window in limiter.windows(command.name, command.rules, params):
                     window.blocked_until = max(window.blocked_until, loop.time() + wait)
                 reason = f"error 9 ({exc.message or 'rate limited'})"
-            except IpBlockedError:
-                seconds = limiter.gate.ip.banned(loop.time(), self._config.minute)
-                self._emit(LoginPaused(command.name, self._account, seconds, "error 4"))
-                raise
-            except AuthError:
-                guard = limiter.gate.ip.auth_failed(loop.time(), self._config.minute)
-                if guard is not None:
-                    reason = limiter.gate.ip.pause_reason
-                    self._emit(LoginPaused(command.name, self._account, guard, reason))
+            except (IpBlockedError, AuthError) as exc:
+                self._paused_by(command, exc)
                 raise
             except MaybeAppliedError:
                 raise
@@ -232,7 +349,48 @@ class CommandPath:
             log.debug(
                 "%s: attempt %d failed (%s); again in %.2f s", command.name, attempt, reason, wait
             )
-            await asyncio.sleep(wait)
+            await self._waiting_for(asyncio.sleep(wait), command)
+
+    async def _final(
+        self,
+        command: Command[T],
+        params: Mapping[str, str],
+        files: Files | None,
+        deadline: float | None,
+        options: CallOptions,
+    ) -> T:
+        """One attempt, its failures that end the call turned into the errors they raise."""
+        if self.closed:  # while this call paused between attempts
+            raise _closed(command)
+        try:
+            return await self._attempt(command, params, files, deadline, options)
+        except _ClosedInFlight:
+            raise _closed(command, sent=True) from None
+        except ReplyTooLarge as big:
+            # Asking again would bring the same answer: never repeated, even a read.
+            error = ParseError(str(big), command=command.name)
+            if command.retry is RetryClass.SAFE_READ:
+                raise error from None
+            raise _unreadable(command, error) from error
+        except ParseError as exc:
+            # The server answered, so it processed the request: a change or a send is not
+            # repeated; a read is asked again (a cut body, a proxy's page) by the caller.
+            if command.retry is not RetryClass.SAFE_READ:
+                raise _unreadable(command, exc) from exc
+            raise
+
+    def _paused_by(self, command: Command[Any], exc: IpBlockedError | AuthError) -> None:
+        """Pause the login after error 4, or after too many authorisation errors."""
+        limiter = self._limiter()
+        now = asyncio.get_running_loop().time()
+        if isinstance(exc, IpBlockedError):
+            seconds = limiter.gate.ip.banned(now, self._config.minute)
+            self._emit(LoginPaused(command.name, self._account, seconds, "error 4"))
+            return
+        guard = limiter.gate.ip.auth_failed(now, self._config.minute)
+        if guard is not None:
+            reason = limiter.gate.ip.pause_reason
+            self._emit(LoginPaused(command.name, self._account, guard, reason))
 
     def _wait_after_rate_limit(self, command: Command[Any], exc: RateLimitError) -> float:
         if _too_many_in_flight(exc):
@@ -257,9 +415,11 @@ class CommandPath:
         paused = limiter.gate.ip.paused(loop.time())
         if paused is not None:
             raise LoginPausedError(self._account, paused[1], paused[0])
-        admission = await limiter.admit(command.name, command.rules, params, deadline)
+        admission = await self._waiting_for(
+            limiter.admit(command.name, command.rules, params, deadline), command
+        )
         try:
-            slot_wait = await limiter.slot(deadline)
+            slot_wait = await self._waiting_for(limiter.slot(deadline), command)
         except BaseException:
             admission.withdraw()
             raise
@@ -326,6 +486,8 @@ class CommandPath:
                 f"no answer within {limit:.3g} s", command=command.name, request_sent=True
             ) from None
         except asyncio.CancelledError:
+            if exchange.cancelled() and self.closed and not _cancelling():
+                raise _ClosedInFlight from None  # aclose() stopped it, not our caller
             self._abandon(exchange)
             raise
 
@@ -389,3 +551,19 @@ class CommandPath:
             self._on_event(event)
         except Exception:  # a broken hook must not break the call
             log.exception("smsc_async: the on_event hook raised")
+
+
+def _cancelling() -> bool:
+    """Whether the current task was asked to stop (always ``False`` before Python 3.11).
+
+    Before 3.11 a task cannot tell, so a caller cancelled just as aclose() ran may see the
+    error of a closed client rather than its CancelledError.
+    """
+    task = asyncio.current_task()
+    return sys.version_info >= (3, 11) and task is not None and task.cancelling() > 0
+
+
+def _uncancel(task: asyncio.Task[Any]) -> None:
+    """Undo our own cancel() of ``task`` (3.11+ counts them; timeouts read the count)."""
+    if sys.version_info >= (3, 11):
+        task.uncancel()

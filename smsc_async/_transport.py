@@ -2,24 +2,31 @@
 
 It knows commands by name only, nothing of models or formats. Credentials travel in the
 POST body, never in a URL; the debug log names the fields sent, never their values.
+
+Connections belong to an event loop, and one client may serve several loops in turn
+(``asyncio.run()`` twice, a loop per test), so the pool is kept per loop: an
+``httpx.AsyncClient`` is made on a loop's first request and closed when that loop shuts its
+async generators down (``asyncio.run()`` and ``asyncio.Runner`` do), before it closes.
 """
 
 from __future__ import annotations
 
+import asyncio
 import enum
 import logging
 import re
+import threading
 import time
-from collections.abc import Mapping
+from collections.abc import AsyncGenerator, Mapping
 
 import attrs
 import httpx
 
 from smsc_async._types import Files, Params
 from smsc_async._version import __version__
-from smsc_async.errors import TransportError
+from smsc_async.errors import EventLoopError, TransportError
 
-__all__ = ["UNSET", "RawReply", "Transport", "Unset"]
+__all__ = ["UNSET", "RawReply", "ReplyTooLarge", "Transport", "Unset"]
 
 log = logging.getLogger("smsc_async")
 
@@ -57,6 +64,43 @@ class _NoCookies(httpx.Cookies):
         del response
 
 
+class ReplyTooLarge(Exception):  # noqa: N818 - a signal, turned into an error by the path
+    """The answer is longer than ``max_reply_bytes``; the rest of it was not read."""
+
+    def __init__(self, limit: int, size: int | None) -> None:
+        told = f" (it announced {size} bytes)" if size is not None else ""
+        super().__init__(f"the answer is longer than max_reply_bytes={limit}{told}")
+        self.limit = limit
+
+
+class _Unclosed(httpx.AsyncBaseTransport):
+    """A caller's transport, shared by the per-loop clients: only :class:`Transport` closes it."""
+
+    def __init__(self, transport: httpx.AsyncBaseTransport) -> None:
+        self._transport = transport
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        """Hand ``request`` to the caller's transport."""
+        return await self._transport.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        """Leave the caller's transport open for the other loops' clients."""
+
+
+@attrs.define(eq=False)
+class _LoopPool:
+    """The ``httpx.AsyncClient`` of one event loop, and the async generator that closes it.
+
+    The generator is registered with the loop on its first step, so the loop's
+    ``shutdown_asyncgens()`` closes it, and with it the client, while the loop can still
+    close sockets. ``discarded``: the loop died without that; nothing may be awaited.
+    """
+
+    http: httpx.AsyncClient
+    closer: AsyncGenerator[None, None] | None = None
+    discarded: bool = False
+
+
 @attrs.frozen
 class RawReply:
     """A reply as received: status, body bytes, and the charset its header named."""
@@ -78,8 +122,11 @@ class Transport:
             answers, so its concurrency slot is held as long as SMSC works on it.
         max_connections: Pool size. It is sized from the per-login concurrency cap, and the
             pool wait is unbounded, so a pool timeout can never fire before our own limits.
-        http_client: A caller-owned client, used as given and never closed here.
-        transport: An httpx transport for the client created here (closed with it).
+        max_reply_bytes: The longest answer read; a longer one is cut off unread.
+        http_client: A caller-owned client, used as given and never closed here. It is bound
+            to the event loop of its first request.
+        transport: An httpx transport for the clients created here (one per event loop,
+            all through it), closed by :meth:`aclose`.
     """
 
     def __init__(
@@ -89,28 +136,104 @@ class Transport:
         timeout: float | Unset | None,
         exchange_limit: float | None,
         max_connections: int,
+        max_reply_bytes: int = 32 * 2**20,
         http_client: httpx.AsyncClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self._base_url = base_url
-        self._owned = http_client is None
+        self._max_reply = max_reply_bytes
+        self._max_connections = max_connections
         self._timeout: httpx.Timeout | None = None
         if not isinstance(timeout, Unset):
             self._timeout = httpx.Timeout(exchange_limit, connect=timeout, pool=None)
-        if http_client is None:
-            http_client = httpx.AsyncClient(
-                transport=transport,
-                timeout=self._timeout or httpx.Timeout(None),
-                limits=httpx.Limits(
-                    max_connections=max_connections, max_keepalive_connections=max_connections
-                ),
-                headers={"User-Agent": f"smsc_async/{__version__}"},
-            )
-            # httpx's ``cookies`` setter copies into a plain store, so the attribute is set
-            # directly; on an httpx without it, cookies are simply kept as before.
-            if isinstance(getattr(http_client, "_cookies", None), httpx.Cookies):
-                http_client._cookies = _NoCookies()  # noqa: SLF001 - see above
-        self._http = http_client
+        self._given = http_client
+        self._given_loop: asyncio.AbstractEventLoop | None = None
+        self._transport = transport
+        self._pools: dict[asyncio.AbstractEventLoop, _LoopPool] = {}
+        # The last loop's client: the loop a client serves hardly ever changes.
+        self._last: tuple[asyncio.AbstractEventLoop | None, httpx.AsyncClient | None] = (
+            None,
+            http_client,
+        )
+        self._lock = threading.Lock()
+        self.closed = False
+        """Whether :meth:`aclose` was called: nothing is sent any more."""
+
+    def bind(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Check that ``loop`` may use this transport (a caller's client serves one loop).
+
+        Raises:
+            EventLoopError: The caller's ``http_client`` was first used on another loop.
+        """
+        if self._given is None:
+            return
+        with self._lock:
+            if self._given_loop is None:
+                self._given_loop = loop
+            elif self._given_loop is not loop:
+                raise EventLoopError(
+                    "the http_client given to SmscClient belongs to the event loop it was "
+                    "first used on, and this is another one; give each loop its own "
+                    "SmscClient, or let SmscClient make its own pool (one per loop)"
+                )
+
+    async def _client(self) -> httpx.AsyncClient:
+        """The ``httpx.AsyncClient`` of the running loop, made on its first request."""
+        loop = asyncio.get_running_loop()
+        last_loop, http = self._last
+        if http is not None and (last_loop is loop or self._given is not None):
+            return http
+        pool = self._pools.get(loop)
+        if pool is None:
+            self._sweep()
+            pool = _LoopPool(self._new_client())
+            closer = self._closer(pool, loop)
+            await closer.__anext__()  # registers it with the loop (its firstiter hook)
+            pool.closer = closer
+            self._pools[loop] = pool
+        self._last = (loop, pool.http)
+        return pool.http
+
+    def _new_client(self) -> httpx.AsyncClient:
+        http = httpx.AsyncClient(
+            transport=None if self._transport is None else _Unclosed(self._transport),
+            timeout=self._timeout or httpx.Timeout(None),
+            limits=httpx.Limits(
+                max_connections=self._max_connections,
+                max_keepalive_connections=self._max_connections,
+            ),
+            headers={"User-Agent": f"smsc_async/{__version__}"},
+        )
+        # httpx's ``cookies`` setter copies into a plain store, so the attribute is set
+        # directly; on an httpx without it, cookies are simply kept as before.
+        if isinstance(getattr(http, "_cookies", None), httpx.Cookies):
+            http._cookies = _NoCookies()  # noqa: SLF001 - see above
+        return http
+
+    async def _closer(
+        self, pool: _LoopPool, loop: asyncio.AbstractEventLoop
+    ) -> AsyncGenerator[None, None]:
+        """Suspended until the loop shuts its async generators down, or :meth:`aclose`."""
+        try:
+            yield
+        finally:
+            if self._pools.get(loop) is pool:
+                del self._pools[loop]
+            if self._last[1] is pool.http:
+                self._last = (None, None)
+            if not pool.discarded:
+                await pool.http.aclose()
+
+    def _sweep(self) -> None:
+        """Forget the clients of loops that closed without shutting their generators down.
+
+        Their sockets cannot be closed any more (that needs the loop): a loop closed by
+        hand, without ``shutdown_asyncgens()``, leaves them to the garbage collector.
+        """
+        for loop, pool in list(self._pools.items()):
+            if loop.is_closed():
+                del self._pools[loop]
+                _discard(pool)
 
     async def post(
         self, script: str, form: Params, files: Files | None = None, *, command: str
@@ -124,37 +247,97 @@ class Transport:
         url = self._base_url + script
         log.debug("%s: POST %s fields=%s", command, script, ",".join(_field_names(form, files)))
         started = time.perf_counter()
+        http = await self._client()
+        request = http.build_request(
+            "POST",
+            url,
+            data=dict(form),
+            files=dict(files) if files else None,
+            timeout=self._timeout or httpx.USE_CLIENT_DEFAULT,
+        )
         try:
-            response = await self._http.post(
-                url,
-                data=dict(form),
-                files=dict(files) if files else None,
-                timeout=self._timeout or httpx.USE_CLIENT_DEFAULT,
-            )
+            response = await http.send(request, stream=True)
         except _NOT_SENT as exc:
             raise TransportError(_describe(exc), command=command, request_sent=False) from None
         except httpx.HTTPError as exc:
             raise TransportError(_describe(exc), command=command, request_sent=True) from None
+        try:
+            if response.status_code != _HTTP_OK:
+                raise TransportError(
+                    f"HTTP {response.status_code} {response.reason_phrase}".rstrip(),
+                    command=command,
+                    request_sent=True,
+                    status_code=response.status_code,
+                )
+            content = await self._read(response)
+        except httpx.HTTPError as exc:
+            raise TransportError(_describe(exc), command=command, request_sent=True) from None
+        finally:
+            await response.aclose()
         log.debug(
             "%s: HTTP %d, %d bytes in %.3fs",
             command,
             response.status_code,
-            len(response.content),
+            len(content),
             time.perf_counter() - started,
         )
-        if response.status_code != _HTTP_OK:
-            raise TransportError(
-                f"HTTP {response.status_code} {response.reason_phrase}".rstrip(),
-                command=command,
-                request_sent=True,
-                status_code=response.status_code,
-            )
-        return RawReply(response.status_code, response.content, _charset(response))
+        return RawReply(response.status_code, content, _charset(response))
+
+    async def _read(self, response: httpx.Response) -> bytes:
+        """The body, up to ``max_reply_bytes``; past it, stop reading (closing the stream).
+
+        Raises:
+            ReplyTooLarge: The body (or its announced length) is over the cap.
+        """
+        limit = self._max_reply
+        announced = response.headers.get("content-length", "")
+        if announced.isdigit() and int(announced) > limit:
+            raise ReplyTooLarge(limit, int(announced))
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in response.aiter_bytes():
+            size += len(chunk)
+            if size > limit:
+                raise ReplyTooLarge(limit, None)
+            chunks.append(chunk)
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
     async def aclose(self) -> None:
-        """Close the httpx client if this transport created it."""
-        if self._owned:
-            await self._http.aclose()
+        """Close the clients this transport made (never a caller's ``http_client``).
+
+        The running loop's client is closed here. Another loop's is closed by that loop
+        (when it shuts down, or at once if it runs in another thread); a closed loop's is
+        let go.
+        """
+        self.closed = True
+        current = asyncio.get_running_loop()
+        for loop, pool in list(self._pools.items()):
+            del self._pools[loop]
+            if loop is current:
+                _discard(pool)  # its generator must not close the client a second time
+                await pool.http.aclose()
+            elif loop.is_closed():
+                _discard(pool)
+            elif loop.is_running():
+                asyncio.run_coroutine_threadsafe(pool.http.aclose(), loop)
+            # Otherwise a loop that is not running now: its shutdown closes the client.
+        self._last = (None, self._given)
+        if self._transport is not None:
+            await self._transport.aclose()
+
+
+def _discard(pool: _LoopPool) -> None:
+    """Finish a pool's generator without awaiting anything (its loop may be gone)."""
+    pool.discarded = True
+    closer, pool.closer = pool.closer, None
+    if closer is None:
+        return
+    step = closer.aclose()
+    try:
+        step.send(None)
+    except StopIteration:
+        return
+    step.close()  # not reached: the generator awaits nothing once discarded
 
 
 _CHARSET = re.compile(r"""charset\s*=\s*["']?([^"';\s]+)""", re.IGNORECASE)

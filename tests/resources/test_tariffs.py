@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -116,18 +117,24 @@ async def test_caller_http_client_is_used_and_left_open(router: respx.MockRouter
         await http.aclose()
 
 
+def _own_pool(smsc: SmscClient) -> httpx.AsyncClient:
+    """The httpx client the SDK made for the running loop (one per loop, made on first use)."""
+    return smsc._transport._pools[asyncio.get_running_loop()].http
+
+
 @pytest.mark.parametrize("how", ["async-with", "aclose"])
 async def test_own_http_client_is_closed(router: respx.MockRouter, how: str) -> None:
     """Without http_client the SmscClient's own pool is closed when the client closes."""
     router.post("get.php").mock(return_value=reply(render_tariffs(Format.JSON, Tariffs())))
     smsc = make_client()
-    http = smsc._transport._http
     if how == "async-with":
         async with smsc:
             await smsc.tariffs.get()
+            http = _own_pool(smsc)
             assert not http.is_closed
     else:
         await smsc.tariffs.get()
+        http = _own_pool(smsc)
         await smsc.aclose()
     assert http.is_closed
     assert "smsc_async/" in router.calls.last.request.headers["user-agent"]
@@ -235,7 +242,7 @@ async def test_own_http_client_keeps_no_cookies(router: respx.MockRouter) -> Non
     async with make_client() as smsc:
         await smsc.tariffs.get()
         await smsc.tariffs.get()
-        assert 0 == len(smsc._transport._http.cookies)
+        assert 0 == len(_own_pool(smsc).cookies)
     assert "cookie" not in route.calls.last.request.headers
 
 
