@@ -90,6 +90,14 @@ def _never_resend(command: Command[Any], exc: RateLimitError) -> None:
         ) from exc
 
 
+class _Unrepeatable(Exception):  # noqa: N818 - a signal: raise its error, do not retry
+    """Carries the error that ends a call at once, past the retry loop's handlers."""
+
+    def __init__(self, error: SmscError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
 class _ClosedInFlight(Exception):  # noqa: N818 - a signal, turned into an error by the path
     """The client was closed while this call's request was on its way: it may have arrived."""
 
@@ -305,13 +313,8 @@ class CommandPath:
                 failure = exc
                 wait = self._config.backoff * 2 ** (attempt - 1)
                 reason = "unreadable answer"
-            except TooLate as late:
-                raise RateLimitError(
-                    9,
-                    f"waiting for {late.reason} would pass the call's deadline",
-                    command=command.name,
-                    retry_after=late.wait,
-                ) from None
+            except _Unrepeatable as stop:
+                raise stop.error from None
             except RateLimitError as exc:
                 _never_resend(command, exc)
                 failure = exc
@@ -370,7 +373,7 @@ class CommandPath:
             # Asking again would bring the same answer: never repeated, even a read.
             error = ParseError(str(big), command=command.name)
             if command.retry is RetryClass.SAFE_READ:
-                raise error from None
+                raise _Unrepeatable(error) from None
             raise _unreadable(command, error) from error
         except ParseError as exc:
             # The server answered, so it processed the request: a change or a send is not
@@ -378,6 +381,15 @@ class CommandPath:
             if command.retry is not RetryClass.SAFE_READ:
                 raise _unreadable(command, exc) from exc
             raise
+        except TooLate as late:
+            raise _Unrepeatable(
+                RateLimitError(
+                    9,
+                    f"waiting for {late.reason} would pass the call's deadline",
+                    command=command.name,
+                    retry_after=late.wait,
+                )
+            ) from None
 
     def _paused_by(self, command: Command[Any], exc: IpBlockedError | AuthError) -> None:
         """Pause the login after error 4, or after too many authorisation errors."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
@@ -12,8 +13,11 @@ import respx
 from smsc_async import (
     MaybeAppliedError,
     NotFoundError,
+    ParseError,
     RateLimitError,
+    SendUnconfirmedError,
     TransportError,
+    ValidationError,
 )
 from smsc_async.events import Coalesced, Event, LimiterWait, Retry
 from smsc_async.testing import Emulator
@@ -327,3 +331,139 @@ async def test_a_request_that_reached_the_server_still_counts(router: respx.Mock
         elapsed = loop.time() - started
     assert 4 == route.call_count
     assert elapsed >= 60.0
+
+
+# -- answers that came but cannot be read ------------------------------------------------
+
+
+async def test_a_cut_answer_to_a_send_is_unconfirmed_and_names_the_message() -> None:
+    """A send whose answer was cut in half raises SendUnconfirmedError with its id and phones."""
+    emulator = Emulator()
+    emulator.faults.truncate("send.send")
+    async with emulator.client() as smsc:
+        with pytest.raises(SendUnconfirmedError) as caught:
+            await smsc.messages.send("79990000001", "hello", id="order-7")
+    assert ("order-7", ("79990000001",)) == (caught.value.id, caught.value.phones)
+    assert "could not be read" in str(caught.value)
+    assert isinstance(caught.value.__cause__, MaybeAppliedError)
+    assert isinstance(caught.value.__cause__.__cause__, ParseError)
+    assert ["send.send"] == [x.command for x in emulator.traffic]  # never repeated
+    assert emulator.outbox.find("demo", "order-7", "79990000001") is not None
+
+
+async def test_an_html_page_with_status_200_to_a_send_is_unconfirmed(
+    router: respx.MockRouter,
+) -> None:
+    """A proxy's HTML page answered with 200 to a send: SendUnconfirmedError, one request."""
+    route = router.post("send.php").mock(
+        return_value=httpx.Response(200, text="<html><body>Maintenance</body></html>")
+    )
+    async with make_client(retries=3) as smsc:
+        with pytest.raises(SendUnconfirmedError) as caught:
+            await smsc.messages.send("79990000001", "hello", id=42)
+    assert ("42", ("79990000001",)) == (caught.value.id, caught.value.phones)
+    assert 1 == route.call_count
+
+
+async def test_a_body_in_the_wrong_format_to_a_write_may_have_been_applied(
+    router: respx.MockRouter,
+) -> None:
+    """An unreadable answer to subclients.pay: MaybeAppliedError from the ParseError, once."""
+    route = router.post("users.php").mock(return_value=reply("<result>OK</result>"))
+    async with make_client(retries=3) as smsc:
+        with pytest.raises(MaybeAppliedError) as caught:
+            await smsc.subclients.pay("shop1", 10)
+    assert not isinstance(caught.value, SendUnconfirmedError)
+    assert isinstance(caught.value.__cause__, ParseError)
+    assert str(caught.value.__cause__).removeprefix("users.pay: ") in str(caught.value)
+    assert "may have been applied" in str(caught.value)
+    assert (True, 1) == (caught.value.request_sent, route.call_count)
+
+
+async def test_a_cut_answer_to_a_write_is_not_repeated() -> None:
+    """senders.add whose answer was cut: MaybeAppliedError; the name exists once."""
+    emulator = Emulator()
+    emulator.faults.truncate("senders.add")
+    async with emulator.client() as smsc:
+        with pytest.raises(MaybeAppliedError):
+            await smsc.senders.add("shop")
+        assert ["shop"] == [s.sender for s in await smsc.senders.list(all=True)]
+    assert ["senders.add", "senders.get"] == [x.command for x in emulator.traffic]
+
+
+async def test_a_cut_answer_to_a_read_is_asked_again() -> None:
+    """A read whose answer was cut is asked again, with a Retry event, and then succeeds."""
+    emulator = Emulator()
+    emulator.faults.truncate("get.get_price")
+    events: list[Event] = []
+    async with emulator.client(on_event=events.append) as smsc:
+        assert (await smsc.tariffs.get()).zones
+    assert 2 == len(emulator.traffic)
+    assert ["unreadable answer"] == [e.reason for e in events if isinstance(e, Retry)]
+
+
+async def test_a_read_that_stays_unreadable_raises_parse_error_after_its_retries() -> None:
+    """Every answer cut: retries + 1 requests, then the ParseError."""
+    emulator = Emulator()
+    emulator.faults.truncate("get.get_price", times=None)
+    async with emulator.client(retries=2) as smsc:
+        with pytest.raises(ParseError) as caught:
+            await smsc.tariffs.get()
+    assert "tariffs.get" == caught.value.command
+    assert 3 == len(emulator.traffic)
+
+
+# -- the reply size cap -------------------------------------------------------------------
+
+
+async def test_a_reply_announcing_more_than_the_cap_is_a_parse_error_not_retried(
+    router: respx.MockRouter,
+) -> None:
+    """Content-Length over max_reply_bytes: ParseError at once, the read not asked again."""
+    route = router.post("senders.php").mock(return_value=reply("[" + " " * 200 + "]"))
+    async with make_client(retries=3, max_reply_bytes=100) as smsc:
+        with pytest.raises(ParseError) as caught:
+            await smsc.senders.list()
+    assert "max_reply_bytes=100" in str(caught.value)
+    assert 1 == route.call_count
+
+
+async def test_a_streamed_reply_is_cut_off_at_the_cap(router: respx.MockRouter) -> None:
+    """A body of unknown length is read only up to max_reply_bytes, then left unread."""
+    served: list[int] = []
+
+    async def endless() -> AsyncIterator[bytes]:
+        for n in range(10_000):
+            served.append(n)
+            yield b"[" if n == 0 else b" " * 10
+
+    router.post("senders.php").mock(return_value=httpx.Response(200, content=endless()))
+    async with make_client(max_reply_bytes=100) as smsc:
+        with pytest.raises(ParseError, match="max_reply_bytes"):
+            await smsc.senders.list()
+    assert len(served) <= 12
+
+
+async def test_a_write_with_a_reply_over_the_cap_may_have_been_applied(
+    router: respx.MockRouter,
+) -> None:
+    """The server answered a change at length: it was processed, so MaybeAppliedError."""
+    router.post("senders.php").mock(return_value=reply('{"id": 1' + " " * 500 + "}"))
+    async with make_client(max_reply_bytes=64) as smsc:
+        with pytest.raises(MaybeAppliedError) as caught:
+            await smsc.senders.add("shop")
+    assert isinstance(caught.value.__cause__, ParseError)
+    assert "max_reply_bytes=64" in str(caught.value)
+
+
+@pytest.mark.parametrize("bad", [0, -1, 1.5, True, "32"])
+def test_max_reply_bytes_must_be_a_positive_int(bad: object) -> None:
+    """max_reply_bytes is checked like the other options."""
+    with pytest.raises(ValidationError) as caught:
+        make_client(max_reply_bytes=bad)
+    assert ("max_reply_bytes",) == caught.value.fields
+
+
+def test_max_reply_bytes_defaults_to_32_mib() -> None:
+    """The default cap is 32 MiB, kept in the client's config."""
+    assert 32 * 2**20 == make_client().config.max_reply_bytes

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from smsc_async._types import Files
 from smsc_async._validation import Checks, is_email, is_phone
-from smsc_async.errors import ApiError, MaybeAppliedError, SendUnconfirmedError
+from smsc_async.errors import ApiError, MaybeAppliedError, ParseError, SendUnconfirmedError
 from smsc_async.models.messages import (
     Attachment,
     CallSettings,
@@ -259,7 +259,9 @@ def unconfirmed(
             "last minute, which may have been this message"
         )
     else:
-        why = str(cause or exc).split(": ", 1)[-1].split(";", 1)[0]
+        # An unreadable answer: the path's own words ("the answer could not be read (...)").
+        told = exc if isinstance(cause, ParseError) else cause or exc
+        why = str(told).split(": ", 1)[-1].split(";", 1)[0]
     return SendUnconfirmedError(
         f"{why}; it may or may not have been sent, so it is not repeated (ask status() "
         "for each phone)",
