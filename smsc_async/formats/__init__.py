@@ -13,7 +13,7 @@ from typing import Any
 import cattrs
 
 from smsc_async._types import Format, Params
-from smsc_async.errors import ParseError
+from smsc_async.errors import ParseError, SmscError
 from smsc_async.formats import _csv, _json, _lines, _xml
 from smsc_async.formats._common import ErrorReply, body_text
 from smsc_async.formats._shapes import (
@@ -93,9 +93,25 @@ def decode_reply(
         envelope (the caller turns it into the right exception).
 
     Raises:
-        ParseError: The body cannot be read as that format and shape.
+        ParseError: The body cannot be read as that format and shape. Nothing else
+            escapes: whatever the body, the caller gets an :class:`SmscError`.
     """
-    text = body_text(content, header_charset, requested_charset)
+    try:
+        text = body_text(content, header_charset, requested_charset)
+        return _decode(text, fmt, shape, result_type, params)
+    except SmscError:
+        raise
+    except Exception as exc:  # the safety net behind the decoders' own checks
+        # Each cause found is fixed where it arises; this only keeps an unforeseen one from
+        # reaching the caller as anything but "the answer could not be understood".
+        raise ParseError(
+            f"reply could not be read ({type(exc).__name__})",
+            fmt=int(fmt),
+            excerpt=content[:120].decode("utf-8", "replace"),
+        ) from exc
+
+
+def _decode(text: str, fmt: Format, shape: Shape, result_type: Any, params: Params) -> Any:
     # ``ERROR = N (...)`` has been seen whatever fmt was asked (spec §1.5): look for it first.
     error = _lines.find_error(text)
     if error is not None:

@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 import codecs
+import re
+from collections.abc import Mapping
+from typing import Any
 
 import attrs
 
 from smsc_async._types import Format
 from smsc_async.errors import ParseError
+from smsc_async.formats._shapes import Row
 
-__all__ = ["ErrorReply", "body_text", "fail", "text_lines"]
+__all__ = [
+    "MAX_CODE_DIGITS",
+    "ErrorReply",
+    "body_text",
+    "error_code",
+    "fail",
+    "require_record",
+    "text_lines",
+]
 
 # SMSC's own default when a request names no charset (spec §1.3).
 SERVER_DEFAULT_CHARSET = "windows-1251"
@@ -45,6 +57,24 @@ def body_text(content: bytes, header_charset: str | None, requested_charset: str
     return text.removeprefix("\ufeff")
 
 
+MAX_CODE_DIGITS = 9
+"""The most digits an error code may have: SMSC's codes have one or two."""
+_CODE = re.compile(rf"-?[0-9]{{1,{MAX_CODE_DIGITS}}}")
+
+
+def error_code(value: str, fmt: Format, text: str) -> int:
+    """An error envelope's code, read from its text (ASCII digits, a sign at most).
+
+    Raises:
+        ParseError: The code is not a short decimal number (``int()`` alone would take
+            ``"²"`` for a digit and fail, or spend quadratic time on thousands of digits).
+    """
+    code = value.strip()
+    if _CODE.fullmatch(code) is None:
+        raise fail(f"the error envelope's code {code[:20]!r} is not a number", fmt, text)
+    return int(code)
+
+
 def fail(message: str, fmt: Format, text: str) -> ParseError:
     """A :class:`ParseError` carrying the start of the body (the command is added later)."""
     return ParseError(message, fmt=int(fmt), excerpt=text[:120])
@@ -53,3 +83,16 @@ def fail(message: str, fmt: Format, text: str) -> ParseError:
 def text_lines(text: str) -> list[str]:
     """The non-blank lines of a line-format body, carriage returns removed."""
     return [line.rstrip("\r") for line in text.split("\n") if line.strip()]
+
+
+def require_record(record: Mapping[str, Any], row: Row, fmt: Format, text: str) -> None:
+    """A one-record reply must hold one of its row's fields, with a value.
+
+    Without this, a reply that is not a success (``{}``, ``<result/>``, an answer naming
+    only unknown keys) would structure into a model whose every field has its default.
+
+    Raises:
+        ParseError: None of the row's fields is there.
+    """
+    if not any(record.get(name) not in (None, "") for name in row.names()):
+        raise fail("the reply holds none of the fields a success has", fmt, text)

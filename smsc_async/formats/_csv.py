@@ -17,7 +17,13 @@ from typing import Any
 import cattrs
 
 from smsc_async._types import Format, Params
-from smsc_async.formats._common import ErrorReply, fail, text_lines
+from smsc_async.formats._common import (
+    ErrorReply,
+    error_code,
+    fail,
+    require_record,
+    text_lines,
+)
 from smsc_async.formats._hooks import configure_text_converter
 from smsc_async.formats._shapes import Column, Kind, ListOf, Ok, Row, Sections, Shape, Single
 
@@ -40,7 +46,8 @@ def find_error(text: str) -> ErrorReply | None:
     match = _ERROR.fullmatch(text.strip())
     if match is None:
         return None
-    return ErrorReply(int(match[2]), "", None if match[1] == "0" else match[1])
+    code = error_code(match[2], FMT, text)
+    return ErrorReply(code, "", None if match[1] == "0" else match[1])
 
 
 def _fits(cells: list[str], layout: tuple[Column, ...]) -> bool:
@@ -75,24 +82,28 @@ def _regex(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
-_Signature = tuple[tuple[bool, ...], ...]
+_Signature = tuple[int, ...]
+"""Per cell, a bit mask: bit 0 set when the cell is empty, bit k + 1 when it matches the
+layout's k-th pattern (small ints: a long line's signature stays small)."""
+# Lines of up to this many cells have their split cached by signature (the lines of one
+# reply mostly share one); a longer line is solved alone, not kept.
+_CACHED_CELLS = 64
 
 
 def _spans(
-    column: Column, start: int, stop: int, fits: Callable[[str | None, int], bool]
-) -> list[int]:
-    """Where a column starting at cell ``start`` may end (exclusive), up to ``stop``."""
+    column: Column, start: int, stop: int, fits: Callable[[str | None, int], bool], run: list[int]
+) -> tuple[int, int]:
+    """Where a column starting at cell ``start`` may end (exclusive), up to ``stop``.
+
+    Always a range of ends, ``(first, last)``; empty when ``first > last``. ``run[j]``: how
+    many cells from ``j`` on match the column's items in a row.
+    """
     if column.free_text:
-        return list(range(start + 1, stop + 1))
+        return start + 1, stop
     if column.items is None or fits("", start):
         # One cell (an empty list is one empty cell), if it fits the column's pattern.
-        return [start + 1] if fits(column.pattern, start) else []
-    ends = []
-    end = start
-    while end < stop and fits(column.items, end):
-        end += 1
-        ends.append(end)
-    return ends
+        return (start + 1, start + 1) if fits(column.pattern, start) else (1, 0)
+    return start + 1, min(start + run[start], stop)
 
 
 def _patterns(layout: tuple[Column, ...]) -> tuple[str, ...]:
@@ -100,12 +111,17 @@ def _patterns(layout: tuple[Column, ...]) -> tuple[str, ...]:
 
 
 @functools.lru_cache(maxsize=512)
+def _split_cached(layout: tuple[Column, ...], signature: _Signature) -> tuple[int, ...] | str:
+    return _split(layout, signature)
+
+
 def _split(layout: tuple[Column, ...], signature: _Signature) -> tuple[int, ...] | str:
     """Where each column of a line with list columns ends, or why the line cannot be read.
 
     A line is seen only through its signature: per cell, whether it is empty and which of
-    the layout's patterns it matches. The lines of one reply mostly share a signature, so
-    the split is solved once per reply, not per line.
+    the layout's patterns it matches. Every column's possible ends form a range, so the
+    readings are counted with suffix sums: linear in the cells per column, however many
+    commas a free-text value holds.
     """
     n, m = len(layout), len(signature)
     surplus = m - n  # every column takes one cell at least: column i starts in [i, i + surplus]
@@ -114,19 +130,29 @@ def _split(layout: tuple[Column, ...], signature: _Signature) -> tuple[int, ...]
     index = {p: k for k, p in enumerate(("", *_patterns(layout)))}
 
     def fits(pattern: str | None, j: int) -> bool:
-        return pattern is None or signature[j][index[pattern]]
+        return pattern is None or bool(signature[j] >> index[pattern] & 1)
 
-    # ways[i][j]: readings (counted up to 2) of cells[j:] by layout[i:]; ends[i, j]: where
-    # column i may end when it starts at cell j.
+    # ways[i][j]: readings (counted up to 2) of cells[j:] by layout[i:]; total[k]: the sum
+    # of ways[i + 1][k:], so the readings of a range of ends is one subtraction;
+    # ends[i, j]: where column i may end when it starts at cell j.
     ways = [[0] * (m + 1) for _ in range(n + 1)]
     ways[n][m] = 1
-    ends: dict[tuple[int, int], list[int]] = {}
+    ends: dict[tuple[int, int], tuple[int, int]] = {}
     for i in reversed(range(n)):
         stop = m - (n - i - 1)  # leave a cell for each column after this one
         after = ways[i + 1]
+        total = [0] * (m + 2)
+        for k in range(m, -1, -1):
+            total[k] = total[k + 1] + after[k]
+        column = layout[i]
+        run = [0] * (m + 1)  # cells from j on that match the column's items, in a row
+        if column.items is not None:
+            for k in range(m - 1, -1, -1):
+                run[k] = run[k + 1] + 1 if fits(column.items, k) else 0
         for j in range(i, min(i + surplus, m - 1) + 1):
-            spans = ends[i, j] = _spans(layout[i], j, stop, fits)
-            ways[i][j] = min(2, sum(after[k] for k in spans))
+            first, last = ends[i, j] = _spans(column, j, stop, fits, run)
+            if first <= last:
+                ways[i][j] = min(2, total[first] - total[last + 1])
     if ways[0][0] == 0:
         return f"a {m}-cell line fits none of the ways {n} columns can be read"
     if ways[0][0] > 1:
@@ -137,7 +163,8 @@ def _split(layout: tuple[Column, ...], signature: _Signature) -> tuple[int, ...]
     split = []
     j = 0
     for i in range(n):
-        j = next(k for k in ends[i, j] if ways[i + 1][k])
+        first, last = ends[i, j]
+        j = next(k for k in range(first, last + 1) if ways[i + 1][k])
         split.append(j)
     return tuple(split)
 
@@ -146,11 +173,15 @@ def _solve(cells: list[str], layout: tuple[Column, ...], text: str) -> dict[str,
     """Read a line with list columns: count the splits that fit, keep the only one."""
     # Not stripped: the server writes ids and list items without spaces, while a comma in
     # prose is followed by one, so " 24" of "Shop, 24" is never taken for a group id.
-    regexes = [_regex(p) for p in _patterns(layout)]
+    regexes = [(2 << k, _regex(p).fullmatch) for k, p in enumerate(_patterns(layout))]
     signature = tuple(
-        (cell == "", *(r.fullmatch(cell) is not None for r in regexes)) for cell in cells
+        (cell == "") | sum(bit for bit, fullmatch in regexes if fullmatch(cell) is not None)
+        for cell in cells
     )
-    split = _split(layout, signature)
+    if len(signature) <= _CACHED_CELLS:
+        split = _split_cached(layout, signature)
+    else:
+        split = _split(layout, signature)
     if isinstance(split, str):
         raise fail(split, FMT, text)
     record: dict[str, Any] = {}
@@ -181,10 +212,12 @@ def decode(text: str, shape: Shape, params: Params) -> Any:
             record = read_line(lines[0], shape.row, params, text)
             items = shape.items
             record[items.name] = [read_line(line, items.row, params, text) for line in lines[1:]]
-            return record
-        if len(lines) != 1:
+        elif len(lines) != 1:
             raise fail(f"expected one line, got {len(lines)}", FMT, text)
-        return read_line(lines[0], shape.row, params, text)
+        else:
+            record = read_line(lines[0], shape.row, params, text)
+        require_record(record, shape.row, FMT, text)
+        return record
     if isinstance(shape, ListOf):
         return [read_line(line, shape.row, params, text) for line in text_lines(text)]
     return _sections(text, shape, params)

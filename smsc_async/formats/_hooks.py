@@ -35,7 +35,20 @@ from cattrs.gen import make_dict_structure_fn
 
 from smsc_async.models._base import LenientIntEnum, LenientStrEnum
 
-__all__ = ["configure_json_converter", "configure_text_converter"]
+__all__ = [
+    "MAX_EXPONENT",
+    "MAX_NUMBER_CHARS",
+    "bounded_decimal",
+    "configure_json_converter",
+    "configure_text_converter",
+]
+
+MAX_NUMBER_CHARS = 64
+"""The longest number literal read, in characters. SMSC's numbers (ids, phone numbers,
+sums, timestamps) have at most ~20 digits; ``int()`` on a longer one costs quadratic time."""
+MAX_EXPONENT = 64
+"""The largest decimal exponent, either way, of a number read: ``1e600000`` is 18
+characters, and as an integer 2 million bits."""
 
 _Hook = Callable[[Any, Any], Any]
 
@@ -56,16 +69,41 @@ def _text(value: Any, what: str) -> str:
     return value
 
 
+def _bounded(text: str) -> str:
+    if len(text) > MAX_NUMBER_CHARS:
+        raise ValueError(f"expected a number, got {len(text)} characters")
+    return text
+
+
+def bounded_decimal(literal: str) -> Decimal:
+    """A number literal as a finite ``Decimal`` of bounded length and exponent.
+
+    Raises:
+        ValueError: The literal is not a number, is too long, or its exponent too large.
+    """
+    try:
+        number = Decimal(_bounded(literal))
+    except InvalidOperation:
+        raise ValueError(f"expected a number, got {literal!r}") from None
+    if not number.is_finite():
+        raise ValueError(f"expected a finite number, got {literal!r}")
+    if not -MAX_EXPONENT <= number.adjusted() <= MAX_EXPONENT:
+        raise ValueError(f"expected a number, got one of magnitude 1e{number.adjusted()}")
+    return number
+
+
 def _to_int(value: Any) -> int:
     if isinstance(value, bool):
         raise TypeError("expected an integer, got a boolean")
     if isinstance(value, int):
         return value
     if isinstance(value, Decimal):
-        if value != value.to_integral_value():
+        if not value.is_finite() or value != value.to_integral_value():
             raise ValueError(f"expected an integer, got {value}")
+        if value.adjusted() > MAX_EXPONENT:  # int() of 1e600000: 2 million bits
+            raise ValueError(f"expected an integer, got one of magnitude 1e{value.adjusted()}")
         return int(value)
-    return int(_text(value, "an integer").strip())
+    return int(_bounded(_text(value, "an integer").strip()))
 
 
 def _to_decimal(value: Any) -> Decimal:
@@ -73,13 +111,7 @@ def _to_decimal(value: Any) -> Decimal:
         raise TypeError("expected a number, got a boolean")
     if isinstance(value, Decimal | int):
         return Decimal(value)
-    try:
-        number = Decimal(_text(value, "a number").strip())
-    except InvalidOperation:
-        raise ValueError(f"expected a number, got {value!r}") from None
-    if not number.is_finite():
-        raise ValueError(f"expected a finite number, got {value!r}")
-    return number
+    return bounded_decimal(_text(value, "a number").strip())
 
 
 def _to_bool(value: Any) -> bool:
@@ -156,7 +188,10 @@ def _as_extra(value: Any) -> str:
         return ""
     if isinstance(value, int | Decimal) and not isinstance(value, bool):
         return str(value)
-    return json.dumps(value, ensure_ascii=False, default=str)
+    try:
+        return json.dumps(value, ensure_ascii=False, default=str)
+    except RecursionError:
+        raise ValueError("a value nested too deeply") from None
 
 
 def _model_factory(converter: cattrs.Converter) -> Callable[[Any], _Hook]:
@@ -198,7 +233,7 @@ def _configure(converter: cattrs.Converter, scalar: Callable[[Any, str], Any]) -
         kind = type(value)
         if kind is int and numbers:
             return value  # type: ignore[no-any-return]
-        if kind is str:
+        if kind is str and len(value) <= MAX_NUMBER_CHARS:
             return int(value)  # int() ignores surrounding white space, as _to_int does
         return _to_int(scalar(value, "an integer"))
 

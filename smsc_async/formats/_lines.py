@@ -17,7 +17,13 @@ import cattrs
 from smsc_async._types import Format, Params
 from smsc_async.errors import ParseError
 from smsc_async.formats import _csv
-from smsc_async.formats._common import ErrorReply, fail, text_lines
+from smsc_async.formats._common import (
+    ErrorReply,
+    error_code,
+    fail,
+    require_record,
+    text_lines,
+)
 from smsc_async.formats._hooks import configure_text_converter
 from smsc_async.formats._shapes import Kind, LineStyle, ListOf, Ok, Row, Sections, Shape, Single
 
@@ -28,6 +34,11 @@ _CUT = re.compile(r", (?=[A-Za-z_][\w\[\]]* =(?: |$|,))")
 _PAIR = re.compile(r"([A-Za-z_][\w\[\]]*) =(?: (.*))?\Z", re.DOTALL)
 _DASHED = re.compile(r"([A-Za-z_]\w*) - (\S*)")
 _ERROR = re.compile(r"ERROR = (\d+)(?: \((.*?)\))?(?:, ID - (\S+?)\)?)?\s*\Z", re.DOTALL)
+# What is left of an envelope that is not the whole one: a body cut short (``ERROR = 9
+# (duplicate r``) or worded otherwise (``ERROR dup``, ``ERROR: dup``).
+_ERROR_LEAD = re.compile(r"ERROR(?:\s|=|:|\Z)")
+_ERROR_CODED = re.compile(r"ERROR\s*=\s*(\d+)")
+_OK = re.compile(r"OK(?:[ ,\-][^\n]*)?")
 _LABEL_CUT = re.compile(r", (?=[A-Za-z_]\w* - )")
 _LABEL = re.compile(r"([A-Za-z_]\w*) - (\S+)(?: [A-Za-z]+)?\Z")
 
@@ -38,11 +49,33 @@ def parse(text: str) -> str:
 
 
 def find_error(text: str) -> ErrorReply | None:
-    """``ERROR = N (description)``, with ``, ID - <id>`` for some send errors."""
-    match = _ERROR.match(text.strip())
-    if match is None:
+    """``ERROR = N (description)``, with ``, ID - <id>`` for some send errors.
+
+    A body that starts as an envelope but is not a whole one is never read as a record:
+    with a code (``ERROR = 9 (duplicate r``, cut in the middle) it is that error, without
+    one (``ERROR dup``) a :class:`~smsc_async.errors.ParseError`.
+
+    Raises:
+        ParseError: The body starts with ``ERROR`` but gives no readable code.
+    """
+    body = text.strip()
+    if not body.startswith("ERROR"):
         return None
-    return ErrorReply(int(match[1]), match[2] or "", match[3])
+    match = _ERROR.match(body)
+    if match is not None:
+        return ErrorReply(error_code(match[1], FMT, text), match[2] or "", match[3])
+    if _ERROR_LEAD.match(body) is None:
+        return None  # ``ERRORS,...``: a word that only begins so
+    coded = _ERROR_CODED.match(body)
+    if coded is None:
+        raise fail("the server answered an error without a code", FMT, text)
+    # A cut envelope: the code is whole (digits, then what followed them), and the code is
+    # what decides what the caller does (9 on a write: refused, safe to retry after the
+    # window), so it is read as that error with what is left of its description. Reading
+    # it as ParseError instead would hide that the server refused the request.
+    rest = body[coded.end() :].strip()
+    message = rest[1:].partition(")")[0] if rest.startswith("(") else rest
+    return ErrorReply(error_code(coded[1], FMT, text), message.strip(), None)
 
 
 def _pairs(line: str, text: str) -> list[tuple[str, str, str]]:
@@ -61,15 +94,21 @@ def _record(line: str, row: Row, text: str) -> dict[str, Any]:
     known, free = row.names(), row.free_text()
     record: dict[str, Any] = {}
     open_text: str | None = None  # the free-text field that may still continue
+    glued: list[str] = []  # its cuts to undo, joined once (``+=`` each time is quadratic)
     for wire_key, value, part in _pairs(line, text):
         name = row.key(FMT, wire_key)
         if open_text is not None and name not in known:
-            record[open_text] += ", " + part  # the cut was inside the text: undo it
+            glued.append(part)  # the cut was inside the text: undo it
             continue
+        if open_text is not None and glued:
+            record[open_text] = ", ".join([record[open_text], *glued])
+            glued = []
         if name in record:
             raise fail(f"key {wire_key!r} appears twice: the line is ambiguous", FMT, text)
         record[name] = value
         open_text = name if name in free else None
+    if open_text is not None and glued:
+        record[open_text] = ", ".join([record[open_text], *glued])
     return record
 
 
@@ -109,19 +148,23 @@ def _only_line(text: str) -> str:
 def decode(text: str, shape: Shape, params: Params) -> Any:
     """Turn a fmt=0 body into neutral records for ``shape``."""
     if isinstance(shape, Ok):
-        if not text.strip().startswith("OK"):
+        # ``OK``, or ``OK`` and words after it (Assumption: the docs show a bare OK; a
+        # word after it is not an error), on one line: never ``OKAY`` or an empty body.
+        if _OK.fullmatch(text.strip()) is None:
             raise fail("expected OK", FMT, text)
         return None
     if isinstance(shape, Single):
-        return _single(text, shape, params)
+        if shape.or_ok and text.strip() == "OK":
+            return {}
+        record = _single(text, shape, params)
+        require_record(record, shape.row, FMT, text)
+        return record
     if isinstance(shape, ListOf):
         return [_line(line, shape.row, params, text) for line in text_lines(text)]
     return _sections(text, shape)
 
 
 def _single(text: str, shape: Single, params: Params) -> dict[str, Any]:
-    if shape.or_ok and text.strip() == "OK":
-        return {}
     if shape.items is not None:
         # The record's own line, then one line per item.
         first, *rest = text_lines(text) or [""]

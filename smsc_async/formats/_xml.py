@@ -18,7 +18,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
 from smsc_async._types import Format, Params
-from smsc_async.formats._common import ErrorReply, fail
+from smsc_async.formats._common import ErrorReply, error_code, fail, require_record
 from smsc_async.formats._hooks import configure_text_converter
 from smsc_async.formats._shapes import Kind, ListOf, Ok, Row, Sections, Shape, Single
 
@@ -44,11 +44,21 @@ def parse(text: str) -> Element:
 
 
 def find_error(root: Element) -> ErrorReply | None:
-    """``<result><error>…</error><error_code>N</error_code>[<id>…</id>]</result>``."""
+    """``<result><error>…</error><error_code>N</error_code>[<id>…</id>]</result>``.
+
+    An ``<error>`` without a code, or a code that is not a number, is never read as a
+    record (no reply's own record has either at its top).
+
+    Raises:
+        ParseError: The envelope's code is missing or unreadable.
+    """
     code = root.findtext("error_code")
-    if code is None or not code.strip().lstrip("-").isdigit():
-        return None
-    return ErrorReply(int(code), root.findtext("error") or "", root.findtext("id"))
+    message = root.findtext("error")
+    if code is None:
+        if message is None and root.tag != "error":
+            return None
+        raise fail("the server answered an error without a code", FMT, message or "")
+    return ErrorReply(error_code(code, FMT, code), message or "", root.findtext("id"))
 
 
 def _record(element: Element, row: Row) -> dict[str, Any]:
@@ -65,13 +75,14 @@ def _record(element: Element, row: Row) -> dict[str, Any]:
 def decode(root: Element, shape: Shape, params: Params) -> Any:
     """Turn a parsed fmt=2 body into neutral records for ``shape``."""
     if isinstance(shape, Ok):
-        if (root.text or "").strip() != "OK":
+        if len(root) != 0 or (root.text or "").strip() != "OK":
             raise fail("expected <result>OK</result>", FMT, root.text or "")
         return None
     if isinstance(shape, Single):
         if shape.or_ok and len(root) == 0 and (root.text or "").strip() == "OK":
             return {}
         record = _record(root, shape.row)
+        require_record(record, shape.row, FMT, root.text or "")
         items = shape.items
         element = None if items is None else root.find(items.name)
         if items is not None and element is not None:

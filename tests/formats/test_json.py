@@ -256,16 +256,24 @@ def test_find_error(text: str, expected: ErrorReply) -> None:
     [
         '{"result": "OK"}',
         '[{"error_code": 2}]',
-        '{"error_code": "two"}',
-        '{"error_code": null}',
-        '{"error": "x"}',
         '"error_code"',
     ],
-    ids=["ok", "inside-array", "non-numeric", "null", "no-code", "string"],
+    ids=["ok", "inside-array", "string"],
 )
 def test_find_error_ignores_ordinary_replies(text: str) -> None:
-    """Only an object with a numeric ``error_code`` is an error envelope."""
+    """Only an object with ``error_code`` or ``error`` at its top is an error envelope."""
     assert json_format.find_error(json_format.parse(text)) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['{"error_code": "two"}', '{"error_code": null}', '{"error": "x"}', '{"error_code": true}'],
+    ids=["non-numeric", "null", "no-code", "boolean"],
+)
+def test_find_error_refuses_an_envelope_without_a_readable_code(text: str) -> None:
+    """An error envelope whose code is missing or not a number is a ParseError, not a record."""
+    with pytest.raises(ParseError):
+        json_format.find_error(json_format.parse(text))
 
 
 @pytest.mark.parametrize(

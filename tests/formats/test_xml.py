@@ -247,14 +247,28 @@ def test_find_error(text: str, expected: ErrorReply) -> None:
     [
         "<result>OK</result>",
         "<list><sender id='1'>error_code</sender></list>",
-        "<result><error_code>none</error_code></result>",
-        "<result><error>x</error></result>",
     ],
-    ids=["ok", "sender-named-error_code", "non-numeric-code", "no-code"],
+    ids=["ok", "sender-named-error_code"],
 )
 def test_find_error_ignores_ordinary_replies(text: str) -> None:
-    """Only a root carrying a numeric ``<error_code>`` child is an error envelope."""
+    """Only a root carrying an ``<error_code>`` or ``<error>`` child is an error envelope."""
     assert xml.find_error(xml.parse(text)) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<result><error_code>none</error_code></result>",
+        "<result><error>x</error></result>",
+        "<result><error_code>\u00b2</error_code></result>",
+        "<error>x</error>",
+    ],
+    ids=["non-numeric-code", "no-code", "superscript-two", "error-root"],
+)
+def test_find_error_refuses_an_envelope_without_a_readable_code(text: str) -> None:
+    """An error envelope whose code is missing or not a number is a ParseError, not a record."""
+    with pytest.raises(ParseError):
+        xml.find_error(xml.parse(text))
 
 
 @pytest.mark.parametrize(
