@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Coroutine
 from typing import Any
 
 import pytest
@@ -19,7 +20,7 @@ from smsc_async.testing import Emulator
 pytestmark = pytest.mark.looptime
 
 
-async def started(coro: Any) -> asyncio.Task[Any]:
+async def started(coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
     """``coro`` as a task that has run up to its first real wait."""
     task = asyncio.ensure_future(coro)
     await asyncio.sleep(0.5)
