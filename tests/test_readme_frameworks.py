@@ -103,8 +103,8 @@ def point_env_at(monkeypatch: pytest.MonkeyPatch, base_url: str, password: str) 
 
 
 def is_closed(smsc: SmscClient) -> bool:
-    """Whether the client's own connection pool has been closed."""
-    return smsc._transport._http.is_closed
+    """Whether the client was closed (its connection pools with it)."""
+    return smsc.closed
 
 
 def commands(emulator: Emulator) -> list[tuple[str, int | None]]:
