@@ -27,7 +27,7 @@ from smsc_async._config import (
 from smsc_async._path import CallOptions, CommandPath
 from smsc_async._transport import UNSET, Transport, Unset
 from smsc_async._types import Files, Format, Rule
-from smsc_async._validation import Checks, checking
+from smsc_async._validation import Checks, checking, is_finite_seconds
 from smsc_async.errors import ClientClosedError
 from smsc_async.events import Event
 from smsc_async.models.balance import Balance
@@ -62,7 +62,8 @@ _MAX_REPLY_BYTES = 32 * 2**20  # far above any documented answer (a long history
 
 
 def _positive(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and value > 0
+    # Finite too: an infinite timeout or window would wait forever; NaN compares false.
+    return is_finite_seconds(value) and value > 0
 
 
 def _seconds(check: Checks, field: str, value: object, *, zero: bool = False) -> None:
@@ -71,7 +72,7 @@ def _seconds(check: Checks, field: str, value: object, *, zero: bool = False) ->
         return
     if not (_positive(value) or (zero and value == 0 and not isinstance(value, bool))):
         wanted = "zero or more" if zero else "positive"
-        check.fail(field, f"must be {wanted} seconds or None, got {value!r}")
+        check.fail(field, f"must be {wanted} (finite) seconds or None, got {value!r}")
 
 
 class SmscClient:
@@ -125,9 +126,13 @@ class SmscClient:
         on_event: Called with every :mod:`~smsc_async.events` event (limiter waits,
             coalesced reads, retries, pauses).
         http_client: An ``httpx.AsyncClient`` of yours to send through (proxies, custom
-            settings). Used as given, never closed here.
-        transport: An httpx transport for the client's own pool, e.g. the emulator's
+            settings). Used as given, never closed here. It serves the event loop of its
+            first call only (its connections belong to that loop): from another loop a
+            call raises :class:`EventLoopError`.
+        transport: An httpx transport for the client's own pools, e.g. the emulator's
             (``Emulator.transport()``); closed with the client. Not with ``http_client``.
+            Every loop's pool sends through it, so it must serve every loop the client is
+            used on (the emulator's does).
 
     Raises:
         ValidationError: Missing or conflicting credentials, or a bad option.
@@ -527,7 +532,7 @@ def _check_rules(
     overrides: dict[str, tuple[Rule, ...]] = {}
     for name, given in rules.items():
         listed = tuple(given) if isinstance(given, Sequence) else (given,)
-        if not all(isinstance(r, Rule) and r.limit >= 1 and r.window > 0 for r in listed):
+        if not all(isinstance(r, Rule) and r.limit >= 1 and _positive(r.window) for r in listed):
             check.fail("rules", f"{name}: give Rule(limit >= 1, window > 0) values")
             continue
         overrides[name] = listed
