@@ -49,6 +49,9 @@ class Command(Generic[T]):
             which counts every command).
         value: What the flag is set to: ``"1"``, except for commands that share a flag and
             are told apart by its value (``move_group=1/2/3``).
+        multiline: The parameters that may hold line breaks (CR, LF): message texts.
+            Every other value is refused with one before it is sent (the line formats
+            split replies at line breaks, unescaped).
     """
 
     name: str
@@ -59,6 +62,7 @@ class Command(Generic[T]):
     retry: RetryClass
     rules: tuple[Rule, ...] = ()
     value: str = "1"
+    multiline: frozenset[str] = frozenset()
 
     def flag_field(self) -> dict[str, str]:
         """The form field that names the command, e.g. ``{"add": "1"}`` (``{}``: no flag)."""

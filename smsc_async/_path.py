@@ -29,6 +29,7 @@ from smsc_async._config import ClientConfig
 from smsc_async._limiter import Limiter, TooLate, gate_for
 from smsc_async._transport import RawReply, ReplyTooLarge, Transport
 from smsc_async._types import Files
+from smsc_async._validation import check_wire
 from smsc_async.errors import (
     ApiError,
     AuthError,
@@ -179,6 +180,7 @@ class CommandPath:
         options: CallOptions,
     ) -> T:
         """Run one command: the result, or the exception that ended it."""
+        check_wire(command.name, params, command.multiline)  # before the limiter counts it
         loop = asyncio.get_running_loop()
         with self._lock:
             if self.closed or self._transport.closed:
