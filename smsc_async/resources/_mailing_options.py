@@ -269,10 +269,7 @@ def extras(
         check.fail("subj", "an e-mail mailing needs a subject")
     if sender2 is not None and not auto_repeat:
         check.fail("sender2", "names the sender of automatic repeats: give auto_repeat=True")
-    if fileurl is not None and not (
-        isinstance(fileurl, str) and fileurl.startswith(("http://", "https://"))
-    ):
-        check.fail("fileurl", f"must be an http(s) address, got {fileurl!r}")
+    check.url("fileurl", fileurl)
     params = {} if kind is MailingKind.SMS else {kind.value: "1"}
     if auto_repeat:
         params["fl[5]"] = "1"

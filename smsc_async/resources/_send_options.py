@@ -165,8 +165,7 @@ def kind_extras(
         else:
             files = p.render_attachments(check, attachments)
     if fileurl is not None:
-        if not (isinstance(fileurl, str) and fileurl.startswith(("http://", "https://"))):
-            check.fail("fileurl", f"must be an http(s) link, got {fileurl!r}")
+        check.url("fileurl", fileurl)
         params["fileurl"] = str(fileurl)
     if (voice is not None or call is not None) and of is not MessageType.CALL:
         check.fail("voice" if voice is not None else "call", "only a call has these settings")

@@ -12,7 +12,19 @@ from typing import Any
 
 import attrs
 
-from smsc_async._validation import Checks, is_email, is_phone, money, text_list
+from smsc_async._validation import (
+    COMMENT_MAX,
+    NAME_MAX,
+    PASSWORD_MAX,
+    Checks,
+    Text,
+    bad_character,
+    check_login,
+    is_email,
+    is_phone,
+    money,
+    text_list,
+)
 from smsc_async.models.subclients import (
     AccountType,
     Currency,
@@ -26,9 +38,7 @@ from smsc_async.resources.senders import check_sender_name
 __all__ = ["check_login", "check_password", "settings_params"]
 
 _PASSWORD_MIN = 8
-_LOGIN = re.compile(r"[^\s,;]+")
 _CODE = re.compile(r"[0-9]{1,15}")
-_URL = re.compile(r"https?://[^\s]+")
 _ENUMS: dict[str, type[enum.IntEnum]] = {
     "type": AccountType,
     "tariff": Tariff,
@@ -46,14 +56,17 @@ _MONEY = frozenset({"mintrf", "nb"})
 _EMAILS = frozenset({"email", "email2"})
 _PHONES = frozenset({"phone", "phone2"})
 _SENDERS = frozenset({"sender", "sender2"})
-_TEXT = frozenset({"fio", "props", "cntr", "notes", "answ", "answ_call"})
+# Free-text settings: (kind, longest). Auto-replies are messages (multi-line, 1000
+# characters like any message); assumption: the details and notes are one line each.
+_TEXT = {
+    "fio": (Text.NAME, NAME_MAX),
+    "props": (Text.LINE, COMMENT_MAX),
+    "cntr": (Text.LINE, COMMENT_MAX),
+    "notes": (Text.LINE, COMMENT_MAX),
+    "answ": (Text.LINES, 1000),
+    "answ_call": (Text.LINES, 1000),
+}
 _HOURS = frozenset({"tmlim", "mail_hours"})
-
-
-def check_login(check: Checks, field: str, user: object) -> None:
-    """A subclient login: a non-empty string without spaces, commas or semicolons."""
-    if not isinstance(user, str) or not _LOGIN.fullmatch(user):
-        check.fail(field, "must be a login (a non-empty string without spaces, ',' or ';')")
 
 
 def check_password(check: Checks, field: str, password: object) -> None:
@@ -63,6 +76,9 @@ def check_password(check: Checks, field: str, password: object) -> None:
     """
     if not isinstance(password, str):
         check.fail(field, f"must be a string, got {type(password).__name__}")
+        return
+    if len(password) > PASSWORD_MAX or (problem := bad_character(password, Text.NAME)):
+        check.fail(field, f"{problem or 'is too long'} (at most {PASSWORD_MAX} characters)")
         return
     kinds = (
         any(c.isalpha() for c in password),
@@ -136,10 +152,14 @@ def _setting(check: Checks, name: str, wire: str, value: Any) -> dict[str, str]:
         check.fail(name, f"must be an e-mail address, got {value!r}")
     elif name in _PHONES and not is_phone(value):
         check.fail(name, f"must be a phone number in international format, got {value!r}")
-    elif name == "url" and not _URL.fullmatch(value):
-        check.fail(name, f"must be an http(s) URL, got {value!r}")
+    elif name == "url":
+        check.url(name, value)
     elif name in _SENDERS:
         check_sender_name(check, name, value)
+    elif name in _TEXT:
+        text_kind, longest = _TEXT[name]
+        rendered = check.text(name, value, max_len=longest, kind=text_kind)
+        return {wire: rendered} if rendered is not None else {}
     return {wire: value} if isinstance(value, str) else {}
 
 

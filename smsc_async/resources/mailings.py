@@ -41,7 +41,14 @@ _RULES = (Rule(1),)
 
 # Creating a mailing sends messages: never replayed blind after an unknown outcome.
 ADD: Command[MailingCreated] = Command(
-    "jobs.add", "jobs.php", "add", Single(_CREATED), MailingCreated, RetryClass.SEND, rules=_RULES
+    "jobs.add",
+    "jobs.php",
+    "add",
+    Single(_CREATED),
+    MailingCreated,
+    RetryClass.SEND,
+    rules=_RULES,
+    multiline=frozenset({"mes", "list"}),  # the text, the list's lines of texts
 )
 GET: Command[Mailing] = Command(
     "jobs.get", "jobs.php", "get", Single(_MAILING), Mailing, RetryClass.SAFE_READ, rules=_RULES

@@ -51,9 +51,20 @@ __all__ = [
 _SEND_RULES = (Rule(1, ignore=frozenset({"id"}), group="messages.send"),)
 
 
+# A message's text, and the list's lines of texts, are multi-line; no other parameter is.
+_TEXTS = frozenset({"mes", "list"})
+
+
 def _declare_send(*columns: str) -> Command[Sent]:
     return Command(
-        "messages.send", "send.php", "", sent_shape(*columns), Sent, RetryClass.SEND, _SEND_RULES
+        "messages.send",
+        "send.php",
+        "",
+        sent_shape(*columns),
+        Sent,
+        RetryClass.SEND,
+        _SEND_RULES,
+        multiline=_TEXTS,
     )
 
 
@@ -71,6 +82,7 @@ COST: Command[MessageCost] = Command(
     MessageCost,
     RetryClass.SAFE_READ,
     (Rule(5),),  # more than 5 identical price requests a minute -> error 9
+    multiline=_TEXTS,
 )
 
 # "More than 5 requests for the status of the same message a minute" (spec §8): a request

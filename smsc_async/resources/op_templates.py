@@ -19,6 +19,7 @@ __all__ = ["ADD", "GET", "OpTemplatesResource", "check_template"]
 _ROW = Row((Column("name"), Column("id"), Column("status")))
 # "not more than ten identical requests for actions with templates within a minute"
 _RULES = (Rule(10),)
+_MSG = frozenset({"msg"})  # a template's text is a message: multi-line
 
 ADD: Command[list[TemplateAdded]] = Command(
     "op_templates.add",
@@ -28,6 +29,7 @@ ADD: Command[list[TemplateAdded]] = Command(
     list[TemplateAdded],
     RetryClass.WRITE,
     rules=_RULES,
+    multiline=_MSG,
 )
 GET: Command[list[OperatorTemplate]] = Command(
     "op_templates.get",
@@ -37,6 +39,7 @@ GET: Command[list[OperatorTemplate]] = Command(
     list[OperatorTemplate],
     RetryClass.SAFE_READ,
     rules=_RULES,
+    multiline=_MSG,
 )
 
 

@@ -12,7 +12,18 @@ import attrs
 
 from smsc_async._commands import Command, RetryClass
 from smsc_async._types import Files, Format, Rule, Scope
-from smsc_async._validation import Checks, checking, smsc_date
+from smsc_async._validation import (
+    COMMENT_MAX,
+    FILENAME_MAX,
+    NAME_MAX,
+    URL_MAX,
+    Checks,
+    Text,
+    check_login,
+    checking,
+    is_email,
+    smsc_date,
+)
 from smsc_async.formats import Column, ListOf, Ok, Row, Single
 from smsc_async.models.senders import (
     OperatorStatuses,
@@ -49,6 +60,9 @@ DOCUMENT_TYPES = frozenset({"jpg", "jpeg", "tif", "tiff", "pdf", "png", "zip", "
 _DOCUMENT_FIELD = "file0"
 # ASCII digits only: str.isdigit() also accepts Arabic-Indic, fullwidth and superscript ones.
 _DIGITS = re.compile(r"[0-9]+")
+# "only English letters, numbers, dots, dashes and underscores; at most 11 characters"
+# (SMSC's FAQ 88 on sender names); a digital name is a phone number, up to 15 digits.
+_NAME = re.compile(r"[A-Za-z0-9._-]+")
 _NAME_MAX = 11
 _DIGITAL_NAME_MAX = 15
 
@@ -109,21 +123,30 @@ CHECK_CODE: Command[None] = Command(
 )
 
 
-def check_sender_name(check: Checks, field: str, sender: str | None, *, mail: bool = False) -> None:
-    """A sender name: up to 11 characters, or 15 digits; an e-mail address with ``mail``."""
+def check_sender_name(
+    check: Checks, field: str, sender: str | None, *, mail: bool = False, required: bool = False
+) -> None:
+    """A sender name: up to 11 characters, or 15 digits; an e-mail address with ``mail``.
+
+    Its characters are SMSC's: English letters, digits, ``.``, ``-`` and ``_``.
+    ``None`` passes unless ``required``.
+    """
     if sender is None:
+        if required:
+            check.fail(field, "is required")
         return
     if not isinstance(sender, str) or not sender.strip():
         check.fail(field, "must be a non-empty string")
     elif mail:
-        local, at, domain = sender.partition("@")
-        if not (local and at and "." in domain and "@" not in domain):
-            check.fail(field, f"must be an e-mail address with mail=True, got {sender!r}")
+        if not is_email(sender):
+            check.fail(field, "must be an e-mail address with mail=True")
     elif _DIGITS.fullmatch(sender):
         if len(sender) > _DIGITAL_NAME_MAX:
             check.fail(field, f"a digital name has at most 15 digits, got {len(sender)}")
     elif len(sender) > _NAME_MAX:
         check.fail(field, f"has at most 11 characters (15 if all digits), got {len(sender)}")
+    elif not _NAME.fullmatch(sender):
+        check.fail(field, "may hold only English letters, digits, '.', '-' and '_'")
 
 
 def _check_digital(check: Checks, field: str, sender: str) -> None:
@@ -137,8 +160,8 @@ def _check_digital(check: Checks, field: str, sender: str) -> None:
 
 def check_user(check: Checks, user: str | None) -> None:
     """``user=``, a subclient's login, when given."""
-    if user is not None and (not isinstance(user, str) or not user.strip()):
-        check.fail("user", "must be a subclient login (a non-empty string)")
+    if user is not None:
+        check_login(check, "user", user)
 
 
 def _check_id(check: Checks, field: str, value: int | None) -> None:
@@ -167,6 +190,10 @@ def _registration(
         ]
         if missing:
             check.fail("ua_reg", f"needs {', '.join(missing)}")
+        for name, kind, longest in _UA_FIELDS:
+            check.text(f"ua_reg.{name}", getattr(ua, name), max_len=longest, kind=kind)
+        if ua.email is not None and not is_email(ua.email):
+            check.fail("ua_reg.email", "must be an e-mail address")
         params.update(
             form(
                 ua_reg=True,
@@ -182,13 +209,28 @@ def _registration(
     return params
 
 
+# The registration details' kinds; assumption: each is one line (an address included).
+_UA_FIELDS = (
+    ("fio", Text.NAME, NAME_MAX),
+    ("inn", Text.NAME, NAME_MAX),
+    ("site", Text.NAME, URL_MAX),
+    ("email", Text.NAME, NAME_MAX),
+    ("address", Text.LINE, COMMENT_MAX),
+    ("desc", Text.LINE, COMMENT_MAX),
+    ("subj", Text.LINE, COMMENT_MAX),
+)
+
+
 def _document(check: Checks, document: SenderDocument | None, doc_info: str | None) -> Files | None:
+    check.text("doc_info", doc_info, max_len=COMMENT_MAX)
     if document is None:
         if doc_info is not None:
             check.fail("doc_info", "describes a document: pass document= too")
         return None
     if not isinstance(document, SenderDocument):
         check.fail("document", "must be a SenderDocument")
+        return None
+    if check.text("document", document.filename, max_len=FILENAME_MAX, kind=Text.NAME) is None:
         return None
     suffix = PurePath(document.filename).suffix.lower().lstrip(".")
     if suffix not in DOCUMENT_TYPES:
@@ -240,6 +282,8 @@ class SendersResource(Resource):
             ValidationError: A bad argument; nothing was sent.
         """
         with checking(LIST.name) as check:
+            check.flag("all", all)
+            check.flag("operators", operators)
             date = smsc_date(check, "from_date", from_date)
             _check_id(check, "prev_id", prev_id)
             check.int_range("cnt", cnt, 1, LIST_MAX_CNT)
@@ -275,6 +319,8 @@ class SendersResource(Resource):
             ParseError: During iteration, if the server's pages do not move to older ids.
         """
         with checking(LIST.name) as check:
+            check.flag("all", all)
+            check.flag("operators", operators)
             check.int_range("page_size", page_size, 1, LIST_MAX_CNT)
             check_user(check, user)
         params = form(all=all, operators=operators, cnt=page_size, user=user)
@@ -325,7 +371,10 @@ class SendersResource(Resource):
             ValidationError: A bad argument; nothing was sent.
         """
         with checking(ADD.name) as check:
-            check_sender_name(check, "sender", sender, mail=mail)
+            check.flag("mail", mail)
+            check_sender_name(check, "sender", sender, mail=mail is True, required=True)
+            check.text("cmt", cmt, max_len=COMMENT_MAX)
+            check.text("name", name, max_len=NAME_MAX, kind=Text.NAME)
             if name is not None and not mail:
                 check.fail("name", "names the owner of an e-mail sender: needs mail=True")
             check_user(check, user)
@@ -369,6 +418,7 @@ class SendersResource(Resource):
             check.exactly_one(sender=sender, id=id)
             check_sender_name(check, "sender", sender)
             _check_id(check, "id", id)
+            check.text("cmt", cmt, max_len=COMMENT_MAX)
             check_user(check, user)
             params = form(sender=sender, id=id, cmt=cmt, doc_info=doc_info, user=user)
             params.update(_registration(check, register, ua_reg))
@@ -417,6 +467,8 @@ class SendersResource(Resource):
         """
         with checking(SEND_CODE.name) as check:
             _check_digital(check, "sender", sender)
+            check_sender_name(check, "site", site)
+            check.text("site_name", site_name, max_len=NAME_MAX, kind=Text.NAME)
             check_user(check, user)
         await self._call(SEND_CODE, form(sender=sender, site=site, site_name=site_name, user=user))
 

@@ -46,6 +46,8 @@ __all__ = [
 _PER_SUBCLIENT = Rule(3, scope=Scope.PARAM, param="user", group="users.add/chg")
 # Statistics limits are not documented; like spec §B for unknown limits, 3 identical a minute.
 _STATS_RULES = (Rule(3),)
+# The auto-replies (to texts, to calls) are messages: multi-line; no other setting is.
+_AUTO_REPLIES = frozenset({"answ", "answ_call"})
 
 # Assumption (spec §A.1): creation answers the new id (``ID = <id>`` / ``<id>`` /
 # ``<id>..</id>`` / ``{"id": ..}``) or a bare OK; both are read.
@@ -57,9 +59,17 @@ CREATE: Command[SubclientId] = Command(
     SubclientId,
     RetryClass.WRITE,
     rules=(_PER_SUBCLIENT,),
+    multiline=_AUTO_REPLIES,
 )
 UPDATE: Command[None] = Command(
-    "users.chg", "users.php", "chg", Ok(), None, RetryClass.WRITE, rules=(_PER_SUBCLIENT,)
+    "users.chg",
+    "users.php",
+    "chg",
+    Ok(),
+    None,
+    RetryClass.WRITE,
+    rules=(_PER_SUBCLIENT,),
+    multiline=_AUTO_REPLIES,
 )
 PAY: Command[None] = Command(
     "users.pay", "users.php", "pay", Ok(), None, RetryClass.WRITE, rules=(_PER_SUBCLIENT,)

@@ -49,11 +49,26 @@ LIST: Command[list[MessageTemplate]] = Command(
     RetryClass.SAFE_READ,
     rules=_RULES,
 )
+_MSG = frozenset({"msg"})  # a template's text is a message: multi-line
 ADD: Command[CreatedId] = Command(
-    "templates.add", "templates.php", "add", Single(_ID), CreatedId, RetryClass.WRITE, rules=_RULES
+    "templates.add",
+    "templates.php",
+    "add",
+    Single(_ID),
+    CreatedId,
+    RetryClass.WRITE,
+    rules=_RULES,
+    multiline=_MSG,
 )
 CHANGE: Command[None] = Command(
-    "templates.chg", "templates.php", "chg", Ok(), None, RetryClass.WRITE, rules=_RULES
+    "templates.chg",
+    "templates.php",
+    "chg",
+    Ok(),
+    None,
+    RetryClass.WRITE,
+    rules=_RULES,
+    multiline=_MSG,
 )
 DELETE: Command[None] = Command(
     "templates.del", "templates.php", "del", Ok(), None, RetryClass.WRITE, rules=_RULES
