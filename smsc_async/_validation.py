@@ -190,11 +190,13 @@ class Checks:
         max_len: int,
         kind: Text = Text.LINE,
         required: bool = False,
+        blank: bool = True,
     ) -> str | None:
         """A text argument: a string of at most ``max_len`` characters of ``kind``.
 
-        ``None`` passes unless ``required`` (then an empty or blank string fails too).
-        Returns the text when it is good, else ``None``. Messages never quote the value.
+        ``None`` passes unless ``required``; an empty or blank string fails when
+        ``required`` or not ``blank``. Returns the text when it is good, else ``None``.
+        Messages never quote the value (it may be a secret).
         """
         if value is None:
             if required:
@@ -206,12 +208,17 @@ class Checks:
         problem = bad_character(value, kind)
         if problem is None and len(value) > max_len:
             problem = f"has at most {max_len} characters, got {len(value)}"
-        if problem is None and required and not value.strip():
+        if problem is None and (required or not blank) and not value.strip():
             problem = "must not be empty"
         if problem is not None:
             self.fail(field, problem)
             return None
         return value
+
+    def flags(self, **values: object) -> None:
+        """Each named yes/no argument must be ``True`` or ``False`` (see :meth:`flag`)."""
+        for field, value in values.items():
+            self.flag(field, value)
 
     def url(self, field: str, value: object) -> str | None:
         """An http(s) address of at most :data:`URL_MAX` characters (``None`` passes)."""

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 
-from smsc_async._validation import Checks, is_email, is_phone, text_list
+from smsc_async._validation import SUBJECT_MAX, Checks, Text, is_email, is_phone, text_list
 from smsc_async.models.mailings import MailingKind, MailingRepeat
 from smsc_async.resources.senders import check_sender_name
 
@@ -27,6 +27,9 @@ __all__ = [
 ]
 
 MES_MAX = 1000  # characters of one message (send.php docs; jobs.php applies them per message)
+# Assumption: an e-mail's text is not bound by SMS limits; 100,000 characters is far above a
+# newsletter and far below an absurd request.
+_MAIL_MAX = 100_000
 _NO_TEXT = frozenset({MailingKind.HLR, MailingKind.PING})
 _SUBJECT = frozenset({MailingKind.MMS, MailingKind.MAIL})
 _ID_MAX = 2**63 - 1
@@ -53,11 +56,11 @@ def check_kind(check: Checks, kind: MailingKind | str) -> MailingKind:
         return MailingKind.SMS
 
 
-def _check_mes(check: Checks, field: str, mes: object, kind: MailingKind) -> None:
-    if not isinstance(mes, str) or not mes.strip():
-        check.fail(field, "must be a non-empty text")
-    elif len(mes) > MES_MAX and kind is not MailingKind.MAIL:
-        check.fail(field, f"has at most {MES_MAX} characters, got {len(mes)}")
+def _check_mes(
+    check: Checks, field: str, mes: object, kind: MailingKind, lines: Text = Text.LINES
+) -> str | None:
+    longest = _MAIL_MAX if kind is MailingKind.MAIL else MES_MAX
+    return check.text(field, mes, max_len=longest, kind=lines, required=True)
 
 
 def _recipients(kind: MailingKind) -> tuple[str, Callable[[object], bool]]:
@@ -88,9 +91,8 @@ def _per_recipient(
         recipient, message = pair
         if not test(recipient):
             check.fail("list", f"must hold only {accept}; bad: {recipient!r}")
-        _check_mes(check, "list", message, kind)
-        if isinstance(message, str) and "\n" in message:
-            check.fail("list", f"a text may not hold a line break (recipient {recipient!r})")
+        # One line each: the list's lines are its entries.
+        _check_mes(check, "list", message, kind, Text.LINE)
         lines.append(f"{str(recipient).strip()}:{message}")
     if not lines:
         check.fail("list", "must hold at least one recipient")
@@ -199,16 +201,9 @@ def valid(check: Checks, value: int | dt.timedelta | str | None) -> str | None:
 def spread(check: Checks, period: float | Decimal | None, freq: int | None) -> dict[str, str]:
     """``period`` (0.1-720 hours) and ``freq`` (1-1440 minutes between batches)."""
     params: dict[str, str] = {}
-    if period is not None:
-        number = (
-            Decimal(str(period))
-            if isinstance(period, int | float | Decimal) and not isinstance(period, bool)
-            else None
-        )
-        if number is None or not number.is_finite() or not Decimal("0.1") <= number <= 720:  # noqa: PLR2004
-            check.fail("period", f"must be 0.1 to 720 hours, got {period!r}")
-        else:
-            params["period"] = format(number.normalize(), "f")
+    number = check.decimal_range("period", period, Decimal("0.1"), Decimal(720))
+    if number is not None:
+        params["period"] = format(number.normalize(), "f")
     check.int_range("freq", freq, 1, _DAY_MINUTES)
     if freq is not None:
         if period is None:
@@ -263,8 +258,10 @@ def extras(
     check_sender_name(check, "sender2", sender2, mail=mail)
     if mail and sender is None:
         check.fail("sender", "an e-mail mailing needs the sender's address")
-    if subj is not None and (kind not in _SUBJECT or not isinstance(subj, str) or not subj):
+    if subj is not None and kind not in _SUBJECT:
         check.fail("subj", "is the (non-empty) subject of an mms or mail mailing")
+    else:
+        check.text("subj", subj, max_len=SUBJECT_MAX, blank=False)
     if mail and subj is None:
         check.fail("subj", "an e-mail mailing needs a subject")
     if sender2 is not None and not auto_repeat:

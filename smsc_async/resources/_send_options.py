@@ -7,11 +7,12 @@ messages resource calls them inside one :func:`~smsc_async._validation.checking`
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 
 from smsc_async._types import Files
-from smsc_async._validation import Checks, is_email, is_phone
+from smsc_async._validation import COMMENT_MAX, SUBJECT_MAX, Checks, is_email, is_phone
 from smsc_async.errors import ApiError, MaybeAppliedError, ParseError, SendUnconfirmedError
 from smsc_async.models.messages import (
     Attachment,
@@ -53,6 +54,8 @@ _KIND_FLAGS = {
 _WITH_FILES = (MessageType.MMS, MessageType.MAIL, MessageType.CALL)
 _WITH_SUBJECT = (MessageType.MMS, MessageType.MAIL)
 _MAXSMS = (1, 1000)  # Assumption: the docs give no upper bound; 1000 characters never need more
+# An SMSC parameter name: "pp", "fl[5]" (assumption: no documented one has other characters).
+_PARAM_NAME = re.compile(r"[A-Za-z0-9_]{1,32}(\[[0-9]{1,3}\])?")
 # Set by the SDK itself: a caller's extra parameters may not replace them.
 _RESERVED = frozenset(
     {"login", "psw", "apikey", "fmt", "charset", "phones", "mes", "list", "id", "cost"}
@@ -83,6 +86,8 @@ def _sender(check: Checks, of: MessageType, sender: str | None, subject: str | N
         check_sender_name(check, "sender", sender)
     if subject is not None and of not in _WITH_SUBJECT:
         check.fail("subject", "only an MMS or an e-mail has a subject")
+    else:
+        check.text("subject", subject, max_len=SUBJECT_MAX)
 
 
 def content(
@@ -108,23 +113,27 @@ def content(
         **form(
             sender=sender,
             translit=None if translit is None else int(translit),
-            tinyurl=tinyurl,
+            tinyurl=check.flag("tinyurl", tinyurl),
             maxsms=maxsms,
             subj=subject,
-            op=details,
-            err=bad_numbers,
+            op=check.flag("details", details),
+            err=check.flag("bad_numbers", bad_numbers),
         ),
     }
     if extra is not None:
         if not isinstance(extra, Mapping) or not all(
-            isinstance(k, str) and isinstance(v, str) for k, v in extra.items()
+            isinstance(k, str) and _PARAM_NAME.fullmatch(k) and isinstance(v, str)
+            for k, v in extra.items()
         ):
-            check.fail("params", "must map parameter names to string values")
+            check.fail("params", "must map parameter names (like pp or fl[5]) to strings")
         else:
+            # Each value one line: which of SMSC's other parameters may span lines is unknown.
+            good = [check.text(f"params.{k}", v, max_len=COMMENT_MAX) for k, v in extra.items()]
             taken = sorted((_RESERVED | params.keys()) & extra.keys())
             if taken:
                 check.fail("params", f"cannot set {', '.join(taken)}: use the arguments")
-            params.update(extra)
+            if None not in good:
+                params.update(extra)
     return params
 
 

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 
 from smsc_async._types import Files
-from smsc_async._validation import Checks, is_email, is_phone
+from smsc_async._validation import FILENAME_MAX, Checks, Text, is_email, is_phone
 from smsc_async.models.messages import Attachment, CallSettings, MessageType
 
 __all__ = [
@@ -137,9 +137,16 @@ def recipients(
 
 
 def render_text(
-    check: Checks, field: str, text: str | bytes | None, kind: MessageType
+    check: Checks,
+    field: str,
+    text: str | bytes | None,
+    kind: MessageType,
+    lines: Text = Text.LINES,
 ) -> str | None:
-    """The ``mes`` of a message: checked for its kind (hex for binary messages)."""
+    """The ``mes`` of a message: checked for its kind (hex for binary messages).
+
+    A text may hold line breaks, unless ``lines`` says otherwise (a list's entries).
+    """
     if kind in (MessageType.HLR, MessageType.PING):
         if text is not None:
             check.fail(field, f"{kind.name} requests carry no text: leave it out")
@@ -150,16 +157,7 @@ def render_text(
         elif not (isinstance(text, str) and _HEX.fullmatch(text)):
             check.fail(field, "a binary message is bytes, or their hex digits (pairs)")
             return None
-    if not isinstance(text, str):
-        check.fail(field, f"must be a string, got {type(text).__name__}")
-        return None
-    if not text.strip():
-        check.fail(field, "must not be empty")
-    elif len(text) > TEXT_MAX:
-        check.fail(field, f"has at most {TEXT_MAX} characters, got {len(text)}")
-    else:
-        return text
-    return None
+    return check.text(field, text, max_len=TEXT_MAX, kind=lines, required=True)
 
 
 def render_list(
@@ -181,9 +179,7 @@ def render_list(
             check.fail(where, f"bad phone number {phone!r}")
         # Assumption: the server splits the list at line breaks (spec §2.1: lines
         # separated by \n); a text holding one cannot be sent this way.
-        if isinstance(text, str) and ("\n" in text or "\r" in text):
-            check.fail(where, "a text in a list cannot hold a line break")
-        elif render_text(check, where, text, MessageType.SMS) is not None:
+        if render_text(check, where, text, MessageType.SMS, Text.LINE) is not None:
             lines.append(f"{str(phone).strip()}:{text}")
     if not pairs:
         check.fail(field, "must hold at least one (phone, text) pair")
@@ -283,15 +279,9 @@ def render_period(
     ``freq`` (1 to 1440) needs ``period``.
     """
     params: dict[str, str] = {}
-    if period is not None:
-        if isinstance(period, bool) or not isinstance(period, int | float | Decimal):
-            check.fail("period", f"must be hours as a number, got {type(period).__name__}")
-        else:
-            hours = Decimal(str(period))
-            if not _PERIOD[0] <= hours <= _PERIOD[1]:
-                check.fail("period", f"must be from 0.1 to 720 hours, got {period}")
-            else:
-                params["period"] = format(hours.normalize(), "f")
+    hours = check.decimal_range("period", period, *_PERIOD)
+    if hours is not None:
+        params["period"] = format(hours.normalize(), "f")
     if freq is not None:
         check.int_range("freq", freq, *_FREQ)
         if period is None:
@@ -329,6 +319,10 @@ def render_attachments(check: Checks, attachments: Sequence[Attachment]) -> File
     for n, attachment in enumerate(attachments):
         if not isinstance(attachment, Attachment) or not attachment.content:
             check.fail(f"attachments[{n}]", "must be a non-empty Attachment")
+            continue
+        name = attachment.filename
+        where = f"attachments[{n}]"
+        if check.text(where, name, max_len=FILENAME_MAX, kind=Text.NAME, required=True) is None:
             continue
         content_type = (
             attachment.content_type

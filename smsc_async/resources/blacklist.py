@@ -5,12 +5,12 @@ from __future__ import annotations
 import builtins
 from collections.abc import AsyncIterator
 
-from smsc_async._validation import checking
+from smsc_async._validation import COMMENT_MAX, checking
 from smsc_async.models.contacts import BlacklistEntry, BlockType
 from smsc_async.resources._base import Call, Resource, form
 from smsc_async.resources._books import MAX_CNT, PHONES, Book
 from smsc_async.resources._paging import or_empty, pages
-from smsc_async.resources.contacts import check_cnt, check_id, check_text
+from smsc_async.resources.contacts import check_cnt, check_id
 
 __all__ = ["BlacklistResource"]
 
@@ -53,7 +53,7 @@ class BlacklistResource(Resource):
             if isinstance(type, bool) or not isinstance(type, int) or type not in _KNOWN_TYPES:
                 names = ", ".join(f"{t.name} ({int(t)})" for t in BlockType)
                 check.fail("type", f"must be a BlockType: {names}; got {type!r}")
-            check_text(check, "comment", comment)
+            check.text("comment", comment, max_len=COMMENT_MAX)
         # Assumption: the comment travels as ``cmt``, as a contact's does.
         params = {**named, **form(type=int(type), cmt=comment)}
         reply = await self._call(book.add_black, params)

@@ -6,13 +6,13 @@ import builtins
 import datetime as dt
 from collections.abc import AsyncIterator, Iterable
 
-from smsc_async._validation import Checks, checking, smsc_date
+from smsc_async._validation import COMMENT_MAX, NAME_MAX, Checks, Text, checking, smsc_date
 from smsc_async.models.contacts import Contact
 from smsc_async.resources._base import Call, Resource, form
 from smsc_async.resources._books import MAX_CNT, PHONES, Book
 from smsc_async.resources._paging import or_empty, pages
 
-__all__ = ["ContactsResource", "check_cnt", "check_groups", "check_id", "check_text"]
+__all__ = ["ContactsResource", "check_cnt", "check_groups", "check_id"]
 
 _ID_MAX = 2**63 - 1
 
@@ -25,17 +25,6 @@ def check_id(check: Checks, field: str, value: int | None) -> None:
 def check_cnt(check: Checks, field: str, value: int | None) -> None:
     """How many records one list request returns: 1 to 1000."""
     check.int_range(field, value, 1, MAX_CNT)
-
-
-def check_text(check: Checks, field: str, value: str | None, *, required: bool = False) -> None:
-    """A text parameter (a name, a comment): a string; non-empty when ``required``."""
-    if value is None:
-        if required:
-            check.fail(field, "is required")
-    elif not isinstance(value, str):
-        check.fail(field, f"must be a string, got {type(value).__name__}")
-    elif required and not value.strip():
-        check.fail(field, "must not be empty")
 
 
 def check_groups(check: Checks, field: str, value: int | Iterable[int] | None) -> str | None:
@@ -82,17 +71,20 @@ class ContactsResource(Resource):
         other_addresses: str | Iterable[str] | None,
     ) -> dict[str, str]:
         # Checked in argument order, so ValidationError lists the fields as they were given.
-        check_text(check, "name", name)
+        # Names are one line without tabs; a comment or tags one line (a line break would
+        # forge a second contact in fmt=0 lists).
+        check.text("name", name, max_len=NAME_MAX, kind=Text.NAME)
         grp = check_groups(check, "groups", groups)
         for field, value in (
             ("first_name", first_name),
             ("last_name", last_name),
             ("middle_name", middle_name),
         ):
-            check_text(check, field, value)
+            check.text(field, value, max_len=NAME_MAX, kind=Text.NAME)
         bd = smsc_date(check, "birthday", birthday)
-        for field, value in (("myid", myid), ("comments", comments), ("tags", tags)):
-            check_text(check, field, value)
+        check.text("myid", myid, max_len=NAME_MAX, kind=Text.NAME)
+        check.text("comments", comments, max_len=COMMENT_MAX)
+        check.text("tags", tags, max_len=COMMENT_MAX)
         # Assumption: mails.php takes other addresses in ``pho`` too (only phones.php's
         # parameters are documented; "the request format is similar").
         return form(
@@ -259,8 +251,8 @@ class ContactsResource(Resource):
     ) -> dict[str, str]:
         grp = check_groups(check, "groups", groups)  # in argument order, like _fields
         value = self._book.address_one(check, "address", address)
-        check_text(check, "fio", fio)
-        check_text(check, "search", search)
+        check.text("fio", fio, max_len=NAME_MAX, kind=Text.NAME)
+        check.text("search", search, max_len=NAME_MAX, kind=Text.NAME)
         return form(grp=grp, fio=fio, search=search, **{self._book.address: value})
 
     async def list(

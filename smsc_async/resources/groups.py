@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from smsc_async._validation import Checks, checking
+from smsc_async._validation import NAME_MAX, Checks, Text, checking
 from smsc_async.models.contacts import ContactGroup
 from smsc_async.resources._base import Call, Resource, form
 from smsc_async.resources._books import (
@@ -15,7 +15,7 @@ from smsc_async.resources._books import (
     MoveGroup,
 )
 from smsc_async.resources._paging import or_empty
-from smsc_async.resources.contacts import check_id, check_text
+from smsc_async.resources.contacts import check_id
 
 __all__ = ["GroupsResource"]
 
@@ -46,7 +46,7 @@ class GroupsResource(Resource):
             ValidationError: A bad argument; nothing was sent.
         """
         with checking(ADD_GROUP.name) as check:
-            check_text(check, "name", name, required=True)
+            check.text("name", name, max_len=NAME_MAX, kind=Text.NAME, required=True)
             check.int_range("number", number, 0, _NUMBER_MAX)
         params = form(name=name, num=number, type=str(self._book.group_type))
         reply = await self._call(ADD_GROUP, params)
@@ -61,7 +61,7 @@ class GroupsResource(Resource):
         """
         with checking(CHANGE_GROUP.name) as check:
             _check_group(check, group_id)
-            check_text(check, "name", name, required=True)
+            check.text("name", name, max_len=NAME_MAX, kind=Text.NAME, required=True)
         await self._call(CHANGE_GROUP, form(grp=group_id, name=name))
 
     async def delete(self, group_id: int) -> None:

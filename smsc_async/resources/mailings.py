@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from smsc_async._commands import Command, RetryClass
 from smsc_async._types import Rule
-from smsc_async._validation import Checks, checking, smsc_date
+from smsc_async._validation import NAME_MAX, Checks, Text, checking, smsc_date
 from smsc_async.formats import Column, ListOf, Ok, Row, Single
 from smsc_async.models.mailings import Mailing, MailingCreated, MailingKind, MailingRepeat
 from smsc_async.resources import _mailing_options as options
@@ -153,8 +153,7 @@ class MailingsResource(Resource):
             MaybeAppliedError: The request may have reached SMSC and was not repeated.
         """
         with checking(ADD.name) as check:
-            if not isinstance(name, str) or not name.strip():
-                check.fail("name", "must be a non-empty string")
+            check.text("name", name, max_len=NAME_MAX, kind=Text.NAME, required=True)
             which = options.check_kind(check, kind)
             params = form(name=name, sender=sender, subj=subj, sender2=sender2, fileurl=fileurl)
             params.update(
@@ -180,7 +179,10 @@ class MailingsResource(Resource):
                 if isinstance(translit, bool) or translit not in (0, 1, 2):
                     check.fail("translit", f"must be 0, 1 or 2, got {translit!r}")
                 params["translit"] = str(translit)
-            params.update(form(tinyurl=tinyurl, cost=cost))
+            check.flag("auto_repeat", auto_repeat)
+            params.update(
+                form(tinyurl=check.flag("tinyurl", tinyurl), cost=check.flag("cost", cost))
+            )
         return await self._call(ADD, params)
 
     async def get(self, id: int) -> Mailing:  # noqa: A002 - SMSC's own parameter name

@@ -226,6 +226,8 @@ class MessagesResource(Resource):
                 extra=params,
             )
             wire.update(o.schedule(check, time=time, tz=tz, period=period, freq=freq, valid=valid))
+            check.flag("report_cost", report_cost)
+            check.flag("report_balance", report_balance)
             files = o.kind_extras(
                 check, wire, of=of, attachments=attachments, fileurl=fileurl, voice=voice, call=call
             )
@@ -301,6 +303,8 @@ class MessagesResource(Resource):
                 extra=params,
             )
             wire.update(o.schedule(check, time=time, tz=tz, period=period, freq=freq, valid=valid))
+            check.flag("report_cost", report_cost)
+            check.flag("report_balance", report_balance)
             o.in_order(check, o.SEND_ARGUMENTS)
         return await self._send(
             fields, wire, None, report_cost=report_cost, report_balance=report_balance

@@ -6,10 +6,11 @@ from collections.abc import Iterable
 
 from smsc_async._commands import Command, RetryClass
 from smsc_async._types import Rule
-from smsc_async._validation import Checks, checking
+from smsc_async._validation import Checks, Text, checking
 from smsc_async.formats import Column, ListOf, Row
 from smsc_async.models.op_templates import OperatorTemplate, TemplateAdded, TemplateTarget
 from smsc_async.resources._base import Resource, form
+from smsc_async.resources._send_params import TEXT_MAX
 from smsc_async.resources.senders import check_sender_name
 
 __all__ = ["ADD", "GET", "OpTemplatesResource", "check_template"]
@@ -44,9 +45,8 @@ GET: Command[list[OperatorTemplate]] = Command(
 
 
 def _check_text(check: Checks, sender: str, msg: str) -> None:
-    check_sender_name(check, "sender", sender)
-    if not isinstance(msg, str) or not msg.strip():
-        check.fail("msg", "must be the template's text (a non-empty string)")
+    check_sender_name(check, "sender", sender, required=True)
+    check.text("msg", msg, max_len=TEXT_MAX, kind=Text.LINES, required=True)
 
 
 def check_template(

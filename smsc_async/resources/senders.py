@@ -230,7 +230,10 @@ def _document(check: Checks, document: SenderDocument | None, doc_info: str | No
     if not isinstance(document, SenderDocument):
         check.fail("document", "must be a SenderDocument")
         return None
-    if check.text("document", document.filename, max_len=FILENAME_MAX, kind=Text.NAME) is None:
+    filename = check.text(
+        "document", document.filename, max_len=FILENAME_MAX, kind=Text.NAME, required=True
+    )
+    if filename is None:
         return None
     suffix = PurePath(document.filename).suffix.lower().lstrip(".")
     if suffix not in DOCUMENT_TYPES:

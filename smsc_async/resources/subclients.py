@@ -9,7 +9,9 @@ from decimal import Decimal
 from smsc_async._commands import Command, RetryClass
 from smsc_async._types import Rule, Scope
 from smsc_async._validation import (
+    PASSWORD_MAX,
     Checks,
+    Text,
     checking,
     money,
     smsc_date,
@@ -24,6 +26,7 @@ from smsc_async.models.subclients import (
     SubclientSettings,
     SubclientSpec,
     SubclientStats,
+    TemplateSpec,
 )
 from smsc_async.resources._base import Call, Resource, form
 from smsc_async.resources._subclient_settings import check_login, check_password, settings_params
@@ -209,8 +212,7 @@ class SubclientsResource(Resource):
             params = form(user=user)
             if password is not None:
                 check_password(check, "password", password)
-            if current_password is not None and not isinstance(current_password, str):
-                check.fail("current_password", "must be a string")
+            check.text("current_password", current_password, max_len=PASSWORD_MAX, kind=Text.NAME)
             if new_login is not None:
                 check_login(check, "new_login", new_login)
             params.update(form(password=password, pswc=current_password, new_login=new_login))
@@ -238,6 +240,7 @@ class SubclientsResource(Resource):
         with checking(PAY.name) as check:
             check_login(check, "user", user)
             rendered = money(check, "amount", amount, zero=False, negative=True)
+            check.flag("electronic_balance", electronic_balance)
         await self._call(PAY, form(user=user, sum=rendered, balance2=electronic_balance))
 
     async def stats(
@@ -276,6 +279,11 @@ class SubclientsResource(Resource):
             if user is not None:
                 check_login(check, "user", user)
             check.int_range("user_id", user_id, 1, 2**63 - 1)
+            check.flags(
+                hide_deleted=hide_deleted,
+                main_currency=main_currency,
+                electronic_balance=electronic_balance,
+            )
         params = form(
             **period,
             user=user,
@@ -303,6 +311,11 @@ class SubclientsResource(Resource):
         """
         with checking(DETAILED_STATS.name) as check:
             period = _period(check, start, end)
+            check.flags(
+                hide_deleted=hide_deleted,
+                main_currency=main_currency,
+                electronic_balance=electronic_balance,
+            )
         params = form(
             **period,
             reseller=True,
@@ -394,12 +407,16 @@ def _check_spec(spec: object, seen: set[str]) -> None:
             check.fail("spec", f"must be a SubclientSpec, got {type(spec).__name__}")
             return
         create_params(check, spec.user, spec.password, spec.settings)
-        if spec.user in seen:
-            check.fail("user", f"{spec.user!r} appears twice in this job")
-        seen.add(spec.user)
+        if isinstance(spec.user, str):  # else refused above (and maybe unhashable)
+            if spec.user in seen:
+                check.fail("user", f"{spec.user!r} appears twice in this job")
+            seen.add(spec.user)
         if spec.payment is not None:
             money(check, "payment", spec.payment, zero=False)
         for name in spec.senders:
-            check_sender_name(check, "senders", name)
+            check_sender_name(check, "senders", name, required=True)
         for template in spec.templates:
-            check_template(check, template.sender, template.msg, template.targets)
+            if isinstance(template, TemplateSpec):
+                check_template(check, template.sender, template.msg, template.targets)
+            else:
+                check.fail("templates", f"must hold TemplateSpec, got {type(template).__name__}")

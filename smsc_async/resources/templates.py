@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from smsc_async._commands import Command, RetryClass
 from smsc_async._types import Format, Rule
-from smsc_async._validation import Checks, checking
+from smsc_async._validation import NAME_MAX, Checks, Text, checking
 from smsc_async.formats import Column, ListOf, Ok, Row, Single
 from smsc_async.models.contacts import CreatedId
 from smsc_async.models.templates import MessageTemplate, TemplateFormat
 from smsc_async.resources._base import Resource, form
 from smsc_async.resources._paging import or_empty
+from smsc_async.resources._send_params import TEXT_MAX
 from smsc_async.resources.senders import check_sender_name
 
 __all__ = ["ADD", "CHANGE", "DELETE", "LIST", "TemplatesResource"]
@@ -75,11 +76,6 @@ DELETE: Command[None] = Command(
 )
 
 
-def _text(check: Checks, field: str, value: str | None) -> None:
-    if value is not None and (not isinstance(value, str) or not value.strip()):
-        check.fail(field, "must be a non-empty string")
-
-
 def _format(check: Checks, value: TemplateFormat | str | None) -> str | None:
     if value is None:
         return None
@@ -99,8 +95,8 @@ def _fields(
     format: TemplateFormat | str | None,  # noqa: A002 - SMSC's own parameter name
     sender: str | None,
 ) -> dict[str, str]:
-    _text(check, "name", name)
-    _text(check, "msg", msg)
+    check.text("name", name, max_len=NAME_MAX, kind=Text.NAME, blank=False)
+    check.text("msg", msg, max_len=TEXT_MAX, kind=Text.LINES, blank=False)
     word = _format(check, format)
     check_sender_name(check, "sender", sender, mail=word == TemplateFormat.MAIL.value)
     return form(name=name, msg=msg, format=word, sender=sender)
@@ -153,8 +149,8 @@ class TemplatesResource(Resource):
             if msg is None:
                 check.fail("msg", "must be a non-empty string")
             params = _fields(check, name=name, msg=msg, format=format, sender=sender)
-        if auto_signature:
-            params["fl[1]"] = "1"
+            if check.flag("auto_signature", auto_signature):
+                params["fl[1]"] = "1"
         reply = await self._call(ADD, params)
         return reply.id
 
