@@ -387,6 +387,7 @@ def is_finite_seconds(value: object) -> TypeGuard[int | float]:
 
 _WIRE_BAD = re.compile("[\x00\r\n\ud800-\udfff]")
 _WIRE_BAD_LINES = re.compile("[\x00\ud800-\udfff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def check_wire(command: str, params: Mapping[str, str], multiline: frozenset[str]) -> None:
@@ -401,12 +402,18 @@ def check_wire(command: str, params: Mapping[str, str], multiline: frozenset[str
         ValidationError: Naming each parameter that cannot be sent.
     """
     try:
-        # One scan of everything: the usual case costs one join and one regex search.
-        single = "".join(v for k, v in params.items() if k not in multiline)
-        texts = "".join(params) + single + "".join(params.get(k, "") for k in multiline)
+        # The usual case costs two joins and a few scans in C (no regex for ASCII); a value
+        # with a line break, or anything amiss, takes the parameter-by-parameter path.
+        texts = "".join(params) + "".join(params.values())
     except TypeError:
         texts = None
-    if texts is not None and _WIRE_BAD.search(texts) is None:
+    if (
+        texts is not None
+        and "\x00" not in texts
+        and "\n" not in texts
+        and "\r" not in texts
+        and (texts.isascii() or _SURROGATE.search(texts) is None)
+    ):
         return
     errors: list[FieldError] = []
     for key, value in params.items():
