@@ -71,3 +71,21 @@ def soak(session: nox.Session) -> None:
     """
     session.install("-e", ".[test]")
     session.run("python", "benchmarks/soak.py", *session.posargs)
+
+
+@nox.session
+def fuzz(session: nox.Session) -> None:
+    """Long fuzzing of every command's decoder in the four formats, never a default session.
+
+    tests/formats/test_fuzz.py with its long Hypothesis profile (``SMSC_FUZZ=long``): 5,000
+    hostile bodies a format, every command flooded; the suite runs the light profile.
+    """
+    session.install("-e", ".[test]")
+    session.run(
+        "pytest",
+        "-p",
+        "no:cacheprovider",
+        "tests/formats/test_fuzz.py",
+        *session.posargs,
+        env={"SMSC_FUZZ": "long"},
+    )

@@ -7,6 +7,7 @@ shapes they follow are declared once per command (:mod:`smsc_async.formats._shap
 
 from __future__ import annotations
 
+import typing
 from types import ModuleType
 from typing import Any
 
@@ -128,10 +129,22 @@ def _decode(text: str, fmt: Format, shape: Shape, result_type: Any, params: Para
         return _FAST[fmt].structure(records, result_type)
     except Exception:  # noqa: BLE001, S110 - the detailed pass below says what is wrong
         pass
+    # A list is explained by its first record that does not fit: the detailed pass over
+    # thousands of bad records (a 64 KiB body of them) would cost a second or more.
+    path, value, tp = "reply", records, result_type
+    if typing.get_origin(result_type) is list and isinstance(records, list):
+        (item_type,) = typing.get_args(result_type)
+        for i, record in enumerate(records):
+            try:
+                _FAST[fmt].structure(record, item_type)
+            except Exception:  # noqa: BLE001, PERF203 - this is the one to explain
+                path, value, tp = f"reply[{i}]", record, item_type
+                break
     try:
-        return CONVERTERS[fmt].structure(records, result_type)
+        CONVERTERS[fmt].structure(value, tp)
+        return CONVERTERS[fmt].structure(records, result_type)  # only the fast pass failed
     except (cattrs.BaseValidationError, ValueError, TypeError, KeyError) as exc:
-        problems = "; ".join(cattrs.transform_error(exc, path="reply"))
+        problems = "; ".join(cattrs.transform_error(exc, path=path))
         raise ParseError(
             f"reply does not fit {_type_name(result_type)}: {problems}",
             fmt=int(fmt),

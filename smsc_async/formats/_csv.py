@@ -10,10 +10,11 @@ trying every split: exactly one must fit. Anything else is a
 from __future__ import annotations
 
 import functools
+import itertools
 import re
-from collections.abc import Callable
 from typing import Any
 
+import attrs
 import cattrs
 
 from smsc_async._types import Format, Params
@@ -50,12 +51,6 @@ def find_error(text: str) -> ErrorReply | None:
     return ErrorReply(code, "", None if match[1] == "0" else match[1])
 
 
-def _fits(cells: list[str], layout: tuple[Column, ...]) -> bool:
-    if len(cells) == len(layout):
-        return True
-    return len(cells) > len(layout) and sum(c.free_text for c in layout) == 1
-
-
 def _record(line: str, layout: tuple[Column, ...], text: str) -> dict[str, Any]:
     cells = line.split(",")
     if any(c.items is not None for c in layout):
@@ -90,22 +85,6 @@ layout's k-th pattern (small ints: a long line's signature stays small)."""
 _CACHED_CELLS = 64
 
 
-def _spans(
-    column: Column, start: int, stop: int, fits: Callable[[str | None, int], bool], run: list[int]
-) -> tuple[int, int]:
-    """Where a column starting at cell ``start`` may end (exclusive), up to ``stop``.
-
-    Always a range of ends, ``(first, last)``; empty when ``first > last``. ``run[j]``: how
-    many cells from ``j`` on match the column's items in a row.
-    """
-    if column.free_text:
-        return start + 1, stop
-    if column.items is None or fits("", start):
-        # One cell (an empty list is one empty cell), if it fits the column's pattern.
-        return (start + 1, start + 1) if fits(column.pattern, start) else (1, 0)
-    return start + 1, min(start + run[start], stop)
-
-
 def _patterns(layout: tuple[Column, ...]) -> tuple[str, ...]:
     return tuple(sorted({p for c in layout for p in (c.pattern, c.items) if p is not None}))
 
@@ -113,6 +92,60 @@ def _patterns(layout: tuple[Column, ...]) -> tuple[str, ...]:
 @functools.lru_cache(maxsize=512)
 def _split_cached(layout: tuple[Column, ...], signature: _Signature) -> tuple[int, ...] | str:
     return _split(layout, signature)
+
+
+@attrs.frozen
+class _Reading:
+    """What one column needs to say where it may end: its kind, its pattern bits, its runs."""
+
+    column: Column
+    bit: int  # the signature bit of the column's pattern (0: no pattern, any cell fits)
+    items: int  # the signature bit of its items (0: not a list column)
+    run: list[int]  # run[j]: cells from j on that match its items, in a row
+
+    def count(
+        self,
+        row: list[int],
+        after: list[int],
+        total: list[int],
+        starts: range,
+        *,
+        stop: int,
+        signature: _Signature,
+    ) -> None:
+        """Fill ``row[j]``, the readings of the line from cell ``j`` on, for each start.
+
+        :meth:`ends` inlined by kind, as this runs once per cell and column: ``after``
+        holds the next column's readings, ``total[k]`` the sum of ``after[k:]``.
+        """
+        lo, hi = starts.start, starts.stop
+        bit, run = self.bit, self.run
+        if self.column.free_text:  # ends j + 1 .. stop
+            end = min(hi, stop)
+            tail = total[stop + 1]
+            row[lo:end] = [min(2, t - tail) for t in total[lo + 1 : end + 1]]
+        elif not self.items:  # one cell, if it fits the pattern
+            if bit:
+                pairs = zip(after[lo + 1 : hi + 1], signature[lo:hi], strict=True)
+                row[lo:hi] = [a if s & bit else 0 for a, s in pairs]
+            else:
+                row[lo:hi] = after[lo + 1 : hi + 1]
+        else:
+            for j in starts:
+                if signature[j] & 1:  # an empty list: one empty cell
+                    if not bit or signature[j] & bit:
+                        row[j] = after[j + 1]
+                elif run[j]:
+                    row[j] = min(2, total[j + 1] - total[min(j + run[j], stop) + 1])
+
+    def ends(self, j: int, stop: int, signature: _Signature) -> range:
+        """Where the column may end (exclusive) when it starts at cell ``j``, up to ``stop``."""
+        if self.column.free_text:
+            return range(j + 1, stop + 1)
+        if not self.items or signature[j] & 1:
+            # One cell (an empty list is one empty cell), if it fits the column's pattern.
+            return range(j + 1, j + 2) if not self.bit or signature[j] & self.bit else range(0)
+        return range(j + 1, min(j + self.run[j], stop) + 1)
 
 
 def _split(layout: tuple[Column, ...], signature: _Signature) -> tuple[int, ...] | str:
@@ -127,32 +160,26 @@ def _split(layout: tuple[Column, ...], signature: _Signature) -> tuple[int, ...]
     surplus = m - n  # every column takes one cell at least: column i starts in [i, i + surplus]
     if surplus < 0:
         return f"a {m}-cell line fits none of the ways {n} columns can be read"
-    index = {p: k for k, p in enumerate(("", *_patterns(layout)))}
-
-    def fits(pattern: str | None, j: int) -> bool:
-        return pattern is None or bool(signature[j] >> index[pattern] & 1)
-
+    bits = {p: 2 << k for k, p in enumerate(_patterns(layout))}
+    readings = []
+    for column in layout:
+        items = bits[column.items] if column.items is not None else 0
+        run = [0] * (m + 1)
+        if items:
+            for k in range(m - 1, -1, -1):
+                run[k] = run[k + 1] + 1 if signature[k] & items else 0
+        bit = bits[column.pattern] if column.pattern is not None else 0
+        readings.append(_Reading(column, bit, items, run))
     # ways[i][j]: readings (counted up to 2) of cells[j:] by layout[i:]; total[k]: the sum
-    # of ways[i + 1][k:], so the readings of a range of ends is one subtraction;
-    # ends[i, j]: where column i may end when it starts at cell j.
+    # of ways[i + 1][k:], so the readings of a range of ends is one subtraction.
     ways = [[0] * (m + 1) for _ in range(n + 1)]
     ways[n][m] = 1
-    ends: dict[tuple[int, int], tuple[int, int]] = {}
     for i in reversed(range(n)):
         stop = m - (n - i - 1)  # leave a cell for each column after this one
-        after = ways[i + 1]
-        total = [0] * (m + 2)
-        for k in range(m, -1, -1):
-            total[k] = total[k + 1] + after[k]
-        column = layout[i]
-        run = [0] * (m + 1)  # cells from j on that match the column's items, in a row
-        if column.items is not None:
-            for k in range(m - 1, -1, -1):
-                run[k] = run[k + 1] + 1 if fits(column.items, k) else 0
-        for j in range(i, min(i + surplus, m - 1) + 1):
-            first, last = ends[i, j] = _spans(column, j, stop, fits, run)
-            if first <= last:
-                ways[i][j] = min(2, total[first] - total[last + 1])
+        total = list(itertools.accumulate(reversed(ways[i + 1])))[::-1]  # one pass, in C
+        total.append(0)
+        starts = range(i, min(i + surplus, m - 1) + 1)
+        readings[i].count(ways[i], ways[i + 1], total, starts, stop=stop, signature=signature)
     if ways[0][0] == 0:
         return f"a {m}-cell line fits none of the ways {n} columns can be read"
     if ways[0][0] > 1:
@@ -163,8 +190,8 @@ def _split(layout: tuple[Column, ...], signature: _Signature) -> tuple[int, ...]
     split = []
     j = 0
     for i in range(n):
-        first, last = ends[i, j]
-        j = next(k for k in range(first, last + 1) if ways[i + 1][k])
+        span = readings[i].ends(j, m - (n - i - 1), signature)
+        j = next(k for k in span if ways[i + 1][k])
         split.append(j)
     return tuple(split)
 
@@ -174,10 +201,14 @@ def _solve(cells: list[str], layout: tuple[Column, ...], text: str) -> dict[str,
     # Not stripped: the server writes ids and list items without spaces, while a comma in
     # prose is followed by one, so " 24" of "Shop, 24" is never taken for a group id.
     regexes = [(2 << k, _regex(p).fullmatch) for k, p in enumerate(_patterns(layout))]
-    signature = tuple(
-        (cell == "") | sum(bit for bit, fullmatch in regexes if fullmatch(cell) is not None)
-        for cell in cells
-    )
+    masks: dict[str, int] = {}  # a cell's mask, computed once per distinct cell
+
+    def mask(cell: str) -> int:
+        bits = (cell == "") | sum(bit for bit, fullmatch in regexes if fullmatch(cell))
+        masks[cell] = bits
+        return bits
+
+    signature = tuple(masks[cell] if cell in masks else mask(cell) for cell in cells)
     if len(signature) <= _CACHED_CELLS:
         split = _split_cached(layout, signature)
     else:
@@ -219,16 +250,26 @@ def decode(text: str, shape: Shape, params: Params) -> Any:
         require_record(record, shape.row, FMT, text)
         return record
     if isinstance(shape, ListOf):
-        return [read_line(line, shape.row, params, text) for line in text_lines(text)]
+        row = shape.row
+        if row.choose is None:  # one layout for every line: worked out once, not per line
+            layout = row.layout(params)
+            return [_record(line, layout, text) for line in text_lines(text)]
+        return [read_line(line, row, params, text) for line in text_lines(text)]
     return _sections(text, shape, params)
 
 
 def _sections(text: str, shape: Sections, params: Params) -> dict[str, Any]:
     layouts = [(s, s.row.layout(params)) for s in shape.sections]
+    free = [sum(c.free_text for c in layout) for _, layout in layouts]
     result: dict[str, Any] = {}
     for line in text_lines(text):
         cells = line.split(",")
-        matches = [(s, layout) for s, layout in layouts if _fits(cells, layout)]
+        n = len(cells)
+        matches = [
+            (s, layout)
+            for (s, layout), f in zip(layouts, free, strict=True)
+            if n == len(layout) or (n > len(layout) and f == 1)
+        ]
         if len(matches) != 1:
             raise fail(f"cannot tell which section a {len(cells)}-column line is", FMT, text)
         section, layout = matches[0]
