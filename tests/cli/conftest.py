@@ -43,12 +43,17 @@ def emulator(_server: tuple[_Swap, str], monkeypatch: pytest.MonkeyPatch) -> Emu
     """A fresh emulator, served; ``SMSC_*`` name its account, as a user would set them."""
     swap, base_url = _server
     swap.emulator = Emulator(approve_senders=True)
+    point_env_at(monkeypatch, base_url)
+    return swap.emulator
+
+
+def point_env_at(monkeypatch: pytest.MonkeyPatch, base_url: str) -> None:
+    """``SMSC_*`` name the emulator's account at ``base_url``, as a user would set them."""
     for name in ("SMSC_LOGIN", "SMSC_PASSWORD", "SMSC_APIKEY", "SMSC_BASE_URL"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("SMSC_LOGIN", DEFAULT_LOGIN)
     monkeypatch.setenv("SMSC_PASSWORD", DEFAULT_PASSWORD)
     monkeypatch.setenv("SMSC_BASE_URL", base_url)
-    return swap.emulator
 
 
 def cli(*args: str, env: dict[str, str | None] | None = None) -> Result:

@@ -12,8 +12,8 @@ import attrs
 import pytest
 from starlette.types import Receive, Scope, Send
 
-from smsc_async.testing import DEFAULT_LOGIN, DEFAULT_PASSWORD, serving_in_thread
-from tests.cli.conftest import cli, one_line_error
+from smsc_async.testing import serving_in_thread
+from tests.cli.conftest import cli, one_line_error, point_env_at
 
 
 @attrs.define
@@ -42,11 +42,7 @@ def _server() -> Iterator[tuple[_Answer, str]]:
 def answer(_server: tuple[_Answer, str], monkeypatch: pytest.MonkeyPatch) -> _Answer:
     """The served app, its body to set; ``SMSC_*`` name an account and point at it."""
     app, base_url = _server
-    for name in ("SMSC_LOGIN", "SMSC_PASSWORD", "SMSC_APIKEY", "SMSC_BASE_URL"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("SMSC_LOGIN", DEFAULT_LOGIN)
-    monkeypatch.setenv("SMSC_PASSWORD", DEFAULT_PASSWORD)
-    monkeypatch.setenv("SMSC_BASE_URL", base_url)
+    point_env_at(monkeypatch, base_url)
     return app
 
 
