@@ -1,6 +1,8 @@
 """Client configuration: credentials, endpoint, wire format, timeouts.
 
-Secrets are ``repr=False`` so neither a traceback nor a debugger prints them.
+The password and API key are kept as :class:`~smsc_async._secret.Secret` (shown as
+``'***'``) and ``repr=False``, so neither a repr, ``attrs.asdict(config)``, a debugger nor
+a traceback with its frames' locals shows them; the transport reveals them into the body.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from collections.abc import Mapping
 
 import attrs
 
+from smsc_async._secret import Secret
 from smsc_async._types import Format, Rule
 
 __all__ = [
@@ -39,20 +42,28 @@ ENV_APIKEY = "SMSC_APIKEY"
 ENV_BASE_URL = "SMSC_BASE_URL"
 
 
+def _secret(value: str | Secret | None) -> Secret | None:
+    return value if value is None or isinstance(value, Secret) else Secret(value)
+
+
 @attrs.frozen
 class Credentials:
     """How the client authenticates: ``login`` + ``password``, or ``apikey``.
 
     ``login`` is not a secret (it names the account in logs and rate-limit keys); the
-    password and API key are never shown.
+    password and API key, given as ``str``, are kept as :class:`Secret` and never shown.
     """
 
     login: str | None = None
-    password: str | None = attrs.field(default=None, repr=False)
-    apikey: str | None = attrs.field(default=None, repr=False)
+    password: Secret | None = attrs.field(default=None, repr=False, converter=_secret)
+    apikey: Secret | None = attrs.field(default=None, repr=False, converter=_secret)
 
-    def form_fields(self) -> dict[str, str]:
-        """The authentication fields of a request body (never of a URL)."""
+    def form_fields(self) -> dict[str, str | Secret]:
+        """The authentication fields of a request body (never of a URL).
+
+        The secret stays wrapped: the transport reveals it as it hands the body to httpx,
+        so no frame of ours holds it in plain text.
+        """
         if self.apikey is not None:
             return {"apikey": self.apikey}
         assert self.login is not None  # noqa: S101 - checked by the client constructor
@@ -72,7 +83,7 @@ class Credentials:
         if self.login is not None:
             return self.login
         assert self.apikey is not None  # noqa: S101 - checked by the client constructor
-        return "apikey:" + hashlib.sha256(self.apikey.encode()).hexdigest()[:16]
+        return "apikey:" + hashlib.sha256(self.apikey.reveal().encode()).hexdigest()[:16]
 
 
 @attrs.frozen

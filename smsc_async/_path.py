@@ -532,9 +532,11 @@ class CommandPath:
                 exc.reason, command=command.name, fmt=exc.fmt, excerpt=exc.excerpt
             ) from None
         if isinstance(result, ErrorReply):
-            log.debug("%s: SMSC error %d (%s)", command.name, result.code, result.message)
             cls = api_error_class(result.code, command.script)
-            raise cls(result.code, result.message, command=command.name, id=result.id)
+            error = cls(result.code, result.message, command=command.name, id=result.id)
+            # The error's message, not the reply's: it is redacted (an echo of psw=...).
+            log.debug("%s: SMSC error %d (%s)", command.name, error.code, error.message)
+            raise error
         return result  # type: ignore[no-any-return]
 
     # -- plumbing -----------------------------------------------------------------------

@@ -22,7 +22,8 @@ from collections.abc import AsyncGenerator, Mapping
 import attrs
 import httpx
 
-from smsc_async._types import Files, Params
+from smsc_async._secret import Secret, reveal
+from smsc_async._types import Files
 from smsc_async._version import __version__
 from smsc_async.errors import EventLoopError, TransportError
 
@@ -236,9 +237,17 @@ class Transport:
                 _discard(pool)
 
     async def post(
-        self, script: str, form: Params, files: Files | None = None, *, command: str
+        self,
+        script: str,
+        form: Mapping[str, str | Secret],
+        files: Files | None = None,
+        *,
+        command: str,
     ) -> RawReply:
         """POST ``form`` (and ``files``, as multipart) to ``script``.
+
+        A :class:`Secret` in ``form`` is revealed only here, inline, as httpx gets the body:
+        no local of ours holds it in plain text (httpx's own frames do, beyond our reach).
 
         Raises:
             TransportError: No usable HTTP answer; ``request_sent`` tells whether the server
@@ -251,7 +260,7 @@ class Transport:
         request = http.build_request(
             "POST",
             url,
-            data=dict(form),
+            data={name: reveal(value) for name, value in form.items()},
             files=dict(files) if files else None,
             timeout=self._timeout or httpx.USE_CLIENT_DEFAULT,
         )
@@ -353,7 +362,7 @@ def _charset(response: httpx.Response) -> str | None:
     return match[1].lower() if match else None
 
 
-def _field_names(form: Mapping[str, str], files: Files | None) -> list[str]:
+def _field_names(form: Mapping[str, str | Secret], files: Files | None) -> list[str]:
     return [*form, *(f"{name}(file)" for name in files or ())]
 
 

@@ -30,14 +30,23 @@ Everything the SDK raises on purpose derives from :class:`SmscError`::
 
 The four wire formats' error envelopes all map to the same class through
 :func:`api_error_class`. No exception text ever contains a password or an API key: the
-messages are built from the server's description, the command name and field names only.
+messages are built from the server's description, the command name and field names, and
+every text that comes from an answer (an excerpt, an error page, httpx's words, SMSC's
+description) goes through one redaction, :func:`smsc_async._secret.redact`, here: in
+:class:`SmscError`'s constructor for the message, and in each class for the attributes
+that hold such text (``ParseError.excerpt`` and ``reason``, ``ApiError.message``). A page
+that echoes the request (``psw=...``, ``"apikey": ...``, a subclient's ``password``) shows
+``***`` instead.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import ClassVar
 
 import attrs
+
+from smsc_async._secret import redact
 
 __all__ = [
     "ApiError",
@@ -70,7 +79,18 @@ __all__ = [
 
 
 class SmscError(Exception):
-    """Base class of every error smsc_async raises on purpose."""
+    """Base class of every error smsc_async raises on purpose.
+
+    Its message never shows a credential: text arguments are redacted (see the module).
+    """
+
+    # Whether the message may quote an answer, so credential fields in it are masked
+    # (always: the literal values of the secrets of this process).
+    _quotes_answers: ClassVar[bool] = True
+
+    def __init__(self, *args: object) -> None:
+        fields = self._quotes_answers
+        super().__init__(*(redact(a, fields=fields) if isinstance(a, str) else a for a in args))
 
 
 class TransportError(SmscError):
@@ -174,6 +194,8 @@ class LoginPausedError(SmscError):
         retry_after: Seconds until requests are sent again.
     """
 
+    _quotes_answers = False  # our words and the account name ("apikey:***" is not a field)
+
     def __init__(self, account: str, reason: str, retry_after: float) -> None:
         super().__init__(
             f"requests for {account} are paused for {retry_after:.0f} s more: {reason}"
@@ -208,7 +230,7 @@ class ApiError(SmscError):
             detail += f", message id {id}"
         super().__init__(f"{command}: {detail}")
         self.code = code
-        self.message = message
+        self.message = redact(message)
         self.command = command
         self.id = id
 
@@ -320,12 +342,15 @@ class ParseError(SmscError):
     Attributes:
         command: The SMSC command.
         fmt: The wire format the answer was read as (0-3).
-        excerpt: The start of the offending body, for diagnosis.
+        excerpt: The start of the offending body, for diagnosis, credentials masked.
     """
 
     def __init__(
         self, message: str, *, command: str = "", fmt: int | None = None, excerpt: str = ""
     ) -> None:
+        # Each part on its own: a value cut short at the end of one must not run on into
+        # the next. The whole message is redacted again by SmscError (idempotent).
+        message, excerpt = redact(message), redact(excerpt)
         where = f"{command}: " if command else ""
         shown = f" [fmt={fmt}, body starts {excerpt!r}]" if fmt is not None else ""
         super().__init__(f"{where}{message}{shown}")
@@ -353,6 +378,8 @@ class ValidationError(SmscError, ValueError):
         command: The command (or ``"SmscClient"``) whose arguments were checked.
         errors: Every problem found, in argument order.
     """
+
+    _quotes_answers = False  # field names and our words: "password: too short" hides nothing
 
     def __init__(self, command: str, errors: Iterable[FieldError]) -> None:
         self.command = command

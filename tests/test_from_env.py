@@ -13,7 +13,12 @@ ENV_NAMES = ("SMSC_LOGIN", "SMSC_PASSWORD", "SMSC_APIKEY")
 
 def credentials_of(smsc: SmscClient) -> tuple[str | None, str | None, str | None]:
     creds = smsc.config.credentials
-    return creds.login, creds.password, creds.apikey
+    password, apikey = creds.password, creds.apikey
+    return (
+        creds.login,
+        None if password is None else password.reveal(),
+        None if apikey is None else apikey.reveal(),
+    )
 
 
 def test_login_and_password_come_from_the_environment() -> None:
