@@ -63,7 +63,7 @@ class TooLate(Exception):  # noqa: N818 - it is a signal, caught by the command 
 
 
 _SWEEP_EVERY = 1024
-"""New windows of a login between two sweeps of its idle ones, at least."""
+"""New windows of a login (or new gates of a loop) between two sweeps of idle ones, at least."""
 
 
 @attrs.define(eq=False)
@@ -182,8 +182,16 @@ class LoginGate:
         self.slots = asyncio.Semaphore(max_concurrency)
         self.windows: dict[tuple[object, ...], _Window] = {}
         self.ip = ip or IpGate()
+        self.busy = 0
+        """Calls holding or awaiting a slot."""
+        self.retired = False
+        """Swept from the registry as idle: a Limiter still holding it takes the current one."""
         self._created = 0
         self._sweep_at = _SWEEP_EVERY
+
+    def idle(self, now: float) -> bool:
+        """Whether the gate holds nothing a new gate would not: no slot, no window in span."""
+        return self.busy == 0 and all(window.idle(now) for window in self.windows.values())
 
     def window(self, key: tuple[object, ...], limit: int, span: float, label: str) -> _Window:
         """The window for ``key``; clients that disagree on a rule get the stricter one."""
@@ -216,6 +224,17 @@ class LoginGate:
 class _LoopState:
     ip: IpGate = attrs.field(factory=IpGate)
     logins: dict[str, LoginGate] = attrs.field(factory=dict)
+    created: int = 0
+    sweep_at: int = _SWEEP_EVERY
+
+    def sweep(self, now: float) -> None:
+        """Drop the idle gates, as a gate drops its idle windows (the same amortisation)."""
+        self.created = 0
+        for account, gate in list(self.logins.items()):
+            if gate.idle(now):
+                gate.retired = True
+                del self.logins[account]
+        self.sweep_at = max(_SWEEP_EVERY, len(self.logins))
 
 
 _STATE: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopState] = (
@@ -224,10 +243,27 @@ _STATE: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopState] = (
 
 
 def gate_for(account: str, max_concurrency: int) -> LoginGate:
-    """The gate of ``account`` in the running event loop, created on first use."""
-    state = _STATE.setdefault(asyncio.get_running_loop(), _LoopState())
+    """The gate of ``account`` in the running event loop, created on first use.
+
+    Why gates are swept, and why that never splits a login's limits: every distinct login
+    (each ``with_credentials`` view of a subclient) would otherwise keep its gate for the
+    life of the loop. A gate is dropped only when it is idle, i.e. holds nothing a fresh
+    gate would not: no slot taken or awaited, and no window with a send in its span, a
+    pending entry, a waiter or a block. A Limiter may still hold a dropped gate; like a
+    retired window, the gate is then marked ``retired`` and the Limiter swaps it for the
+    registry's current one (see :meth:`Limiter.current`) before it takes anything, with
+    no await between the check and the taking. So all the state of a login is always in
+    the one gate the registry holds: never two gates, never two caps of 14, and a view that
+    comes and goes within a window still finds that window's sends. (Issue 17 redesigns
+    this state across loops and threads.)
+    """
+    loop = asyncio.get_running_loop()
+    state = _STATE.setdefault(loop, _LoopState())
     gate = state.logins.get(account)
     if gate is None:
+        state.created += 1
+        if state.created >= state.sweep_at:
+            state.sweep(loop.time())
         gate = state.logins[account] = LoginGate(account, max_concurrency, state.ip)
     return gate
 
@@ -284,6 +320,15 @@ class Limiter:
         self._rate = AsyncLimiter(max_rate, 1.0) if max_rate else None
         self._fixed: dict[tuple[str, Rule], tuple[str, float, frozenset[str]]] = {}
 
+    def current(self) -> LoginGate:
+        """The login's gate, swapped for the registry's own if this one was swept as idle.
+
+        Called, with no await before the state is taken, by everything that takes some.
+        """
+        if self.gate.retired:
+            self.gate = gate_for(self.gate.account, self.gate.max_concurrency)
+        return self.gate
+
     def rules(self, command: str, declared: Sequence[Rule]) -> tuple[Rule, ...]:
         """The rules that govern ``command`` for this client."""
         return self._overrides.get(command, tuple(declared))
@@ -292,6 +337,7 @@ class Limiter:
         self, command: str, declared: Sequence[Rule], params: Mapping[str, str]
     ) -> list[_Window]:
         """The windows a request counts in, in a fixed order (no two waiters deadlock)."""
+        gate = self.current()
         windows = []
         for rule in self.rules(command, declared):
             label, span, skip = self._fixed_parts(command, rule)
@@ -310,11 +356,11 @@ class Limiter:
                 value = params.get(rule.param or "", "")
                 items = sorted({item.strip() for item in value.split(",")} - {""}) or [""]
                 windows += [
-                    self.gate.window((*key, item), rule.limit, span, f"{label} [{item}]")
+                    gate.window((*key, item), rule.limit, span, f"{label} [{item}]")
                     for item in items
                 ]
                 continue
-            windows.append(self.gate.window(key, rule.limit, span, label))
+            windows.append(gate.window(key, rule.limit, span, label))
         return windows if len(windows) < 2 else sorted(windows, key=lambda w: w.label)  # noqa: PLR2004
 
     def _fixed_parts(self, command: str, rule: Rule) -> tuple[str, float, frozenset[str]]:
@@ -376,12 +422,21 @@ class Limiter:
         """Take a concurrency slot; returns the seconds waited. Release with :meth:`release`."""
         loop = asyncio.get_running_loop()
         started = loop.time()
-        await _until(self.gate.slots.acquire(), deadline, started, "concurrency cap")
+        gate = self.current()
+        # Busy from now: a gate holding or awaiting a slot is never swept, so release()
+        # gives the slot back to this very gate (self.gate cannot be swapped meanwhile).
+        gate.busy += 1
+        try:
+            await _until(gate.slots.acquire(), deadline, started, "concurrency cap")
+        except BaseException:
+            gate.busy -= 1
+            raise
         return loop.time() - started
 
     def release(self) -> None:
         """Give a slot back (when the HTTP exchange is over)."""
         self.gate.slots.release()
+        self.gate.busy -= 1
 
 
 async def _until(
