@@ -45,7 +45,7 @@ UPPER = ("smsc_async._client", "smsc_async.resources", "smsc_async.testing", "sm
     [
         # Layer 1: stdlib and attrs only.
         (
-            _modules("_types.py", "_config.py", "errors.py"),
+            _modules("_types.py", "_secret.py", "_config.py", "errors.py"),
             ("httpx", "cattrs", "aiolimiter", "smsc_async.formats", "smsc_async.models", *UPPER),
         ),
         # Models: no I/O, no formats.
