@@ -36,19 +36,21 @@ from smsc_async import (
 from smsc_async._commands import Command
 from smsc_async.errors import SmscError
 from smsc_async.formats import decode_reply
-from smsc_async.testing._render import (
+from smsc_async.testing import (
+    render_balance,
     render_blacklist,
     render_contacts,
     render_created_id,
     render_error,
     render_groups,
     render_ok,
+    render_price,
     render_sender_id,
     render_senders,
+    render_sent,
     render_subclient_id,
     render_tariffs,
 )
-from smsc_async.testing._render_messages import render_balance, render_price, render_sent
 from tests._support import _EVERY_COMMAND
 
 settings.register_profile(
