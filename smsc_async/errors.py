@@ -10,6 +10,7 @@ Everything the SDK raises on purpose derives from :class:`SmscError`::
     ├── EventLoopError          used from a loop it cannot serve (another thread's, or
     │                           not its http_client's)
     ├── LoginPausedError        refused before sending: the login is paused (ban, auth guard)
+    ├── LimiterUnavailableError the shared limiter (Redis) cannot be reached: nothing sent
     ├── ApiError                SMSC answered with an error code (.code, .message, .command)
     │   ├── ParametersError         1  error in parameters
     │   ├── AuthError               2  wrong login/password/API key, or IP not allowed
@@ -23,6 +24,8 @@ Everything the SDK raises on purpose derives from :class:`SmscError`::
     │   ├── InvalidNumberError      7  invalid phone number format
     │   ├── UndeliverableError      8  cannot deliver to that number
     │   ├── RateLimitError          9  anti-flood rule or too many concurrent requests
+    │   │   └── DeadlineTooShortError   not SMSC's: the wait for a limit would pass the
+    │   │                               call's deadline, so nothing was sent
     │   ├── CodeAlreadySentError   10  confirmation code already sent (retry after 8 hours)
     │   └── InvalidCodeError       11  wrong confirmation code
     ├── ParseError              the answer could not be understood
@@ -53,6 +56,7 @@ __all__ = [
     "AuthError",
     "ClientClosedError",
     "CodeAlreadySentError",
+    "DeadlineTooShortError",
     "EventLoopError",
     "FieldError",
     "InsufficientFundsError",
@@ -60,6 +64,7 @@ __all__ = [
     "InvalidDateError",
     "InvalidNumberError",
     "IpBlockedError",
+    "LimiterUnavailableError",
     "LoginPausedError",
     "LoginTakenError",
     "MaybeAppliedError",
@@ -205,6 +210,15 @@ class LoginPausedError(SmscError):
         self.retry_after = retry_after
 
 
+class LimiterUnavailableError(SmscError):
+    """The shared limiter's store (Redis) cannot be reached: the call was not sent.
+
+    Without the shared state a call could break a limit other processes are keeping, so
+    by default calls fail fast instead (see :class:`smsc_async.redis.RedisLimiter` for the
+    opt-in fallback to the process's own limits).
+    """
+
+
 class ApiError(SmscError):
     """SMSC answered with ``error_code`` (HTTP 200, an error envelope in the chosen format).
 
@@ -322,6 +336,32 @@ class RateLimitError(ApiError):
     ) -> None:
         super().__init__(code, message, command=command, id=id)
         self.retry_after = retry_after
+
+
+class DeadlineTooShortError(RateLimitError):
+    """Not SMSC's error 9: the client refused the call itself, and nothing was sent.
+
+    Waiting for an anti-flood window or a concurrency slot would have passed the call's
+    ``deadline``. ``retry_after`` says how long the limit needed (at least); ``reason``
+    names it (a window's label, ``"concurrency cap"`` or ``"max_rate"``). It is a
+    :class:`RateLimitError` so that code handling SMSC's 9 handles this one too.
+
+    Attributes:
+        reason: The limit that would have made the call wait.
+    """
+
+    def __init__(self, reason: str, *, command: str, retry_after: float) -> None:
+        super().__init__(
+            9,
+            f"nothing was sent: waiting {retry_after:.3g} s for {reason} would pass the "
+            "call's deadline",
+            command=command,
+            retry_after=retry_after,
+        )
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return f"{self.command}: {self.message}"
 
 
 class CodeAlreadySentError(ApiError):
