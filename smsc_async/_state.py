@@ -99,6 +99,9 @@ class Pause:
 class Lease(abc.ABC):
     """A concurrency slot held by one request, from just before it leaves until it ends."""
 
+    waited: bool = False
+    """Whether :meth:`Admission.go` had to wait for the slot (for the ``on_event`` reason)."""
+
     @abc.abstractmethod
     def release(self) -> None:
         """The exchange ended: give the slot back.
@@ -150,6 +153,11 @@ class LimiterBackend(abc.ABC):
 
     scope: str
     """``"process"`` or ``"redis"``: who shares this state (for diagnostics and docs)."""
+
+    egress: str = "local"
+    """Names the outgoing address of the sharers, the second half of a pause domain
+    ``where`` (``"<server host[:port]>|<egress>"``): ``"local"`` for one process; a shared
+    backend whose sharers may leave through several addresses says so (Redis: an option)."""
 
     @abc.abstractmethod
     async def admit(
