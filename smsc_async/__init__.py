@@ -11,6 +11,8 @@
 """
 
 from smsc_async._client import SmscClient
+from smsc_async._process import ProcessLimiter
+from smsc_async._state import LimiterBackend
 from smsc_async._types import Format, Rule, Scope
 from smsc_async._version import __version__
 from smsc_async.errors import (
@@ -130,6 +132,7 @@ __all__ = [
     "InvalidDateError",
     "InvalidNumberError",
     "IpBlockedError",
+    "LimiterBackend",
     "LimiterUnavailableError",
     "LoginPausedError",
     "LoginTakenError",
@@ -154,6 +157,7 @@ __all__ = [
     "OperatorTemplate",
     "ParametersError",
     "ParseError",
+    "ProcessLimiter",
     "Provisioned",
     "RateLimitError",
     "Registration",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import importlib
 import os
 import weakref
 from collections.abc import Callable, Mapping, Sequence
@@ -21,10 +22,13 @@ from smsc_async._config import (
     ENV_BASE_URL,
     ENV_LOGIN,
     ENV_PASSWORD,
+    ENV_REDIS_URL,
     ClientConfig,
     Credentials,
 )
 from smsc_async._path import CallOptions, CommandPath
+from smsc_async._process import ProcessLimiter
+from smsc_async._state import LimiterBackend
 from smsc_async._transport import UNSET, Transport, Unset
 from smsc_async._types import Files, Format, Rule
 from smsc_async._validation import Checks, checking, is_finite_seconds
@@ -84,9 +88,11 @@ class SmscClient:
         async with SmscClient(login="alex", password="...") as smsc:
             tariffs = await smsc.tariffs.get()
 
-    Every call is paced by SMSC's anti-flood rules (per login, shared by every client of
-    that login in the process), identical reads in flight are coalesced, and error 9 or a
-    failure before sending is retried once the window has slid.
+    Every call is paced by SMSC's anti-flood rules per login, shared by every client of
+    that login in the process, on any thread or event loop (or, with a shared ``limiter``
+    such as :class:`smsc_async.redis.RedisLimiter`, in every process that uses it).
+    Identical reads in flight are coalesced, and error 9 or a failure before sending is
+    retried once the window has slid.
 
     One client may serve one event loop after another (``asyncio.run()`` twice, a loop per
     test): it keeps a connection pool per loop, closed when that loop shuts down. It serves
@@ -109,12 +115,16 @@ class SmscClient:
         timeout: Seconds one request may take (``None`` for no limit). With
             ``http_client`` and no ``timeout``, that client's own timeouts apply.
         deadline: Seconds a whole call may take, limiter waits and retries included
-            (``None``, the default: no limit). Past it the call raises
-            :class:`RateLimitError` with ``retry_after`` (or the last failure).
+            (``None``, the default: no limit). A call whose wait for a limit would pass
+            it raises :class:`DeadlineTooShortError` at once (nothing sent; a
+            :class:`RateLimitError` with ``retry_after``); a retry that would pass it
+            raises the last failure.
         retries: How often a call is repeated after error 9, a transport failure, or (for
             a read) an answer that could not be read.
-        max_concurrency: Requests in flight per login (shared by every client of the login;
-            the first client's value holds). SMSC refuses the 15th, hence 14.
+        max_concurrency: Requests in flight per login, counted over every client sharing the
+            login's limits: a call waits while this many are in flight. SMSC refuses the
+            15th, hence 14. After SMSC's "too many concurrent requests" (someone else holds
+            slots) the limiter halves it for a while and lets it grow back (AIMD).
         margin: Seconds of send-to-arrival jitter every rule window allows for.
         minute: Seconds per minute of rule windows: 60 against SMSC, less against an
             emulator whose minute is compressed.
@@ -133,6 +143,10 @@ class SmscClient:
             (``Emulator.transport()``); closed with the client. Not with ``http_client``.
             Every loop's pool sends through it, so it must serve every loop the client is
             used on (the emulator's does).
+        limiter: Where the limits' state lives (a :class:`LimiterBackend`), shared by every
+            client given the same one. ``None``: :meth:`ProcessLimiter.default`, shared by
+            the whole process. A :class:`smsc_async.redis.RedisLimiter` shares them across
+            processes and hosts. Never closed here (one made by :meth:`from_env` is).
 
     Raises:
         ValidationError: Missing or conflicting credentials, or a bad option.
@@ -158,6 +172,7 @@ class SmscClient:
         on_event: Callable[[Event], object] | None = None,
         http_client: httpx.AsyncClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
+        limiter: LimiterBackend | None = None,
     ) -> None:
         with checking("SmscClient") as check:
             _check_credentials(check, login, password, apikey)
@@ -183,6 +198,11 @@ class SmscClient:
             overrides = _check_rules(check, rules)
             if transport is not None and http_client is not None:
                 check.fail("transport", "give transport or http_client, not both")
+            if limiter is not None and not isinstance(limiter, LimiterBackend):
+                check.fail(
+                    "limiter",
+                    f"must be a LimiterBackend (e.g. a RedisLimiter), got {type(limiter).__name__}",
+                )
         if timeout is UNSET and http_client is None:
             timeout = DEFAULT_TIMEOUT
         request_timeout = None if isinstance(timeout, Unset) else timeout
@@ -213,7 +233,9 @@ class SmscClient:
             transport=transport,
         )
         self._on_event = on_event
-        self._path = CommandPath(self._config, self._transport, on_event)
+        self._limiter = ProcessLimiter.default() if limiter is None else limiter
+        self._owns_limiter = False  # from_env's own RedisLimiter is closed with the client
+        self._path = CommandPath(self._config, self._transport, on_event, limiter=self._limiter)
         self._options = CallOptions(deadline=deadline, timeout=request_timeout)
         self._owns_transport = True
         self._owns_path = True
@@ -228,7 +250,9 @@ class SmscClient:
         Reads ``SMSC_LOGIN`` and ``SMSC_PASSWORD``, or ``SMSC_APIKEY``, and ``SMSC_BASE_URL``
         (optional); empty variables count as unset. Keyword arguments go to the constructor
         and win over the environment (credentials given as arguments replace all three
-        variables)::
+        variables). ``SMSC_REDIS_URL``, when set, shares the limits through Redis:
+        ``limiter=RedisLimiter.from_url(url)`` (needs ``pip install 'smsc_async[redis]'``),
+        owned by the client and closed with it; a ``limiter=`` argument wins::
 
             async with SmscClient.from_env(fmt=Format.XML) as smsc:
                 ...
@@ -238,8 +262,9 @@ class SmscClient:
             **options: Any :class:`SmscClient` keyword argument.
 
         Raises:
-            ValidationError: No credentials (naming the variables), conflicting ones, or a
-                bad option. Values are never echoed.
+            ValidationError: No credentials (naming the variables), conflicting ones, a
+                bad option, or ``SMSC_REDIS_URL`` without redis-py installed. Values are
+                never echoed.
         """
         env = os.environ if environ is None else environ
         found = {
@@ -262,7 +287,14 @@ class SmscClient:
                     "credentials",
                     f"set {ENV_LOGIN} and {ENV_PASSWORD}, or {ENV_APIKEY} (none is set)",
                 )
-        return cls(**settings)
+        redis_url = env.get(ENV_REDIS_URL)
+        if not redis_url or "limiter" in options:
+            return cls(**settings)
+        # Assumption: from_url connects lazily, so a limiter left unused by a bad option
+        # below holds no connection to close.
+        client = cls(**settings, limiter=_redis_limiter(redis_url))
+        client._owns_limiter = True  # the limiter it made is its own to close
+        return client
 
     @property
     def config(self) -> ClientConfig:
@@ -324,8 +356,9 @@ class SmscClient:
         config = attrs.evolve(
             self._config, credentials=Credentials(login=login, password=password, apikey=apikey)
         )
-        # Its own path (and so its own login gate); its requests stop when it is closed.
-        path = CommandPath(config, self._transport, self._on_event)
+        # Its own path (its own login's limits, in the same backend); its requests stop
+        # when it is closed.
+        path = CommandPath(config, self._transport, self._on_event, limiter=self._limiter)
         self._views.add(path)
         return self._view(_config=config, _path=path, _owns_path=True)
 
@@ -338,7 +371,7 @@ class SmscClient:
         view.__dict__.update(
             {k: v for k, v in self.__dict__.items() if not isinstance(v, Resource)}
         )
-        view.__dict__.update(changes, _owns_transport=False)
+        view.__dict__.update(changes, _owns_transport=False, _owns_limiter=False)
         return view
 
     @functools.cached_property
@@ -482,6 +515,9 @@ class SmscClient:
             await self._path.aclose()
         if self._owns_transport:
             await self._transport.aclose()
+        if self._owns_limiter:
+            self._owns_limiter = False
+            await self._limiter.aclose()
 
     async def __aenter__(self) -> SmscClient:  # noqa: PYI034 - not meant to be subclassed
         if self.closed:
@@ -504,6 +540,23 @@ class SmscClient:
             f"<SmscClient account={config.credentials.account!r} base_url={config.base_url!r} "
             f"fmt={config.fmt.name}>"
         )
+
+
+def _redis_limiter(url: str) -> LimiterBackend:
+    """``RedisLimiter.from_url(url)``, imported only now: redis-py is an optional extra."""
+    try:
+        module = importlib.import_module("smsc_async.redis")
+    except ImportError as exc:
+        if exc.name not in {"redis", "redis.asyncio"}:
+            raise
+        with checking("SmscClient.from_env") as check:
+            check.fail(
+                ENV_REDIS_URL,
+                "is set, but redis-py is not installed: pip install 'smsc_async[redis]'",
+            )
+        raise  # unreachable: the check above raises ValidationError
+    limiter: LimiterBackend = module.RedisLimiter.from_url(url)
+    return limiter
 
 
 def _check_credentials(

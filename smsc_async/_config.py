@@ -24,6 +24,7 @@ __all__ = [
     "ENV_BASE_URL",
     "ENV_LOGIN",
     "ENV_PASSWORD",
+    "ENV_REDIS_URL",
     "ClientConfig",
     "Credentials",
 ]
@@ -40,6 +41,8 @@ ENV_LOGIN = "SMSC_LOGIN"
 ENV_PASSWORD = "SMSC_PASSWORD"  # noqa: S105 - the variable's name, not a password
 ENV_APIKEY = "SMSC_APIKEY"
 ENV_BASE_URL = "SMSC_BASE_URL"
+# Where SmscClient.from_env() (and so the command line) finds a Redis to share limits in.
+ENV_REDIS_URL = "SMSC_REDIS_URL"
 
 
 def _secret(value: str | Secret | None) -> Secret | None:

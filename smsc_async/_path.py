@@ -2,8 +2,12 @@
 
 Every command of every family comes through :meth:`CommandPath.call`. What a command is
 (script, flag, rules, retry class, reply shape) is data (:mod:`smsc_async._commands`); the
-limits are the limiter's (:mod:`smsc_async._limiter`); this module decides what happens
-around one call.
+limits are the limiter's (:mod:`smsc_async._limiter`, its state a
+:class:`~smsc_async.LimiterBackend`'s); this module decides what happens around one call.
+
+A login's limits are the backend's under ``"<server host[:port]>/<login>"``: one login on two
+servers is two accounts. Pauses (error 4, the auth guard) are kept per ``where``, what SMSC
+blocks: ``"<server host[:port]>|<egress>"`` (the backend names the outgoing address).
 
 Its state serves one event loop at a time: a client may go from loop to loop (``asyncio.run()``
 twice, a loop per test), but calls from a second thread's loop while the first's are in
@@ -13,10 +17,12 @@ flight raise :class:`~smsc_async.EventLoopError` at once.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import random
 import sys
 import threading
+import urllib.parse
 import weakref
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
@@ -26,7 +32,8 @@ import attrs
 
 from smsc_async._commands import Command, RetryClass
 from smsc_async._config import ClientConfig
-from smsc_async._limiter import Limiter, TooLate, gate_for
+from smsc_async._limiter import Limiter, Ticket
+from smsc_async._state import Lease, LimiterBackend, TooLate
 from smsc_async._transport import RawReply, ReplyTooLarge, Transport
 from smsc_async._types import Files
 from smsc_async._validation import check_wire
@@ -34,6 +41,7 @@ from smsc_async.errors import (
     ApiError,
     AuthError,
     ClientClosedError,
+    DeadlineTooShortError,
     EventLoopError,
     IpBlockedError,
     LoginPausedError,
@@ -55,7 +63,14 @@ log = logging.getLogger("smsc_async")
 
 _CHARSET = "utf-8"
 _DUPLICATE_SCRIPTS = frozenset({"send.php", "jobs.php"})
-_CONCURRENCY_WAIT = 1.0  # after "too many concurrent requests": another process holds slots
+# After "too many concurrent requests" (someone the limiter does not know holds slots): the
+# first retry waits 0.5-1 s, each further one twice as long (full doubling, equal jitter), up
+# to half a minute, while the backend halves the login's cap (AIMD).
+_CONCURRENCY_WAIT = 1.0
+_CONCURRENCY_WAIT_MAX = 30.0
+_AUTH_GUARD_ERRORS = 4  # the 5th authorisation error within 30 minutes blocks the IP
+_AUTH_WINDOW_MINUTES = 30.0
+_BAN_MINUTES = 30.0  # the longer of SMSC's two IP blocks; which one hit us is not said
 
 
 @attrs.frozen
@@ -149,10 +164,16 @@ class CommandPath:
         config: ClientConfig,
         transport: Transport,
         on_event: Callable[[Event], object] | None = None,
+        *,
+        limiter: LimiterBackend,
     ) -> None:
         self._config = config
         self._transport = transport
         self._on_event = on_event
+        self._backend = limiter
+        server = _server(config.base_url)
+        self._login = f"{server}/{config.credentials.gate_key}"
+        self._where = f"{server}|{limiter.egress}"
         self._limiters: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Limiter] = (
             weakref.WeakKeyDictionary()
         )
@@ -305,7 +326,7 @@ class CommandPath:
     ) -> T:
         limiter = self._limiter()
         loop = asyncio.get_running_loop()
-        attempt = 0
+        attempt = crowded = 0
         failure: ApiError | TransportError | ParseError
         while True:
             attempt += 1
@@ -320,14 +341,22 @@ class CommandPath:
             except RateLimitError as exc:
                 _never_resend(command, exc)
                 failure = exc
-                wait = self._wait_after_rate_limit(command, exc)
-                # The server's window holds requests we did not see (another process):
-                # hold every call of these windows until it has slid.
-                for window in limiter.windows(command.name, command.rules, params):
-                    window.blocked_until = max(window.blocked_until, loop.time() + wait)
+                if _too_many_in_flight(exc):
+                    # Slots held by someone we do not see: fewer in flight for a while, and
+                    # retries spread out, so they cannot pile up on the server.
+                    crowded += 1
+                    base = min(_CONCURRENCY_WAIT * 2 ** (crowded - 1), _CONCURRENCY_WAIT_MAX)
+                    wait = self._random.uniform(base / 2, base)
+                    await self._backend.back_off(self._login, self._config.max_concurrency)
+                else:
+                    wait = limiter.longest(command.name, command.rules)
+                    # The server's window holds requests we did not see (another process):
+                    # hold every call of these windows until it has slid.
+                    windows = limiter.windows(command.name, command.rules, params)
+                    await self._backend.hold(self._login, windows, wait)
                 reason = f"error 9 ({exc.message or 'rate limited'})"
             except (IpBlockedError, AuthError) as exc:
-                self._paused_by(command, exc)
+                await self._paused_by(command, exc)
                 raise
             except MaybeAppliedError:
                 raise
@@ -384,35 +413,32 @@ class CommandPath:
                 raise _unreadable(command, exc) from exc
             raise
         except TooLate as late:
+            # Refused here, not by SMSC: its own class, saying nothing was sent.
             raise _Unrepeatable(
-                RateLimitError(
-                    9,
-                    f"waiting for {late.reason} would pass the call's deadline",
-                    command=command.name,
-                    retry_after=late.wait,
-                )
+                DeadlineTooShortError(late.reason, command=command.name, retry_after=late.wait)
             ) from None
 
-    def _paused_by(self, command: Command[Any], exc: IpBlockedError | AuthError) -> None:
-        """Pause the login after error 4, or after too many authorisation errors."""
-        limiter = self._limiter()
-        now = asyncio.get_running_loop().time()
-        if isinstance(exc, IpBlockedError):
-            seconds = limiter.gate.ip.banned(now, self._config.minute)
-            self._emit(LoginPaused(command.name, self._account, seconds, "error 4"))
-            return
-        guard = limiter.gate.ip.auth_failed(now, self._config.minute)
-        if guard is not None:
-            reason = limiter.gate.ip.pause_reason
-            self._emit(LoginPaused(command.name, self._account, guard, reason))
+    async def _paused_by(self, command: Command[Any], exc: IpBlockedError | AuthError) -> None:
+        """Pause the server (as seen from here) after error 4, or too many auth errors.
 
-    def _wait_after_rate_limit(self, command: Command[Any], exc: RateLimitError) -> float:
-        if _too_many_in_flight(exc):
-            return _CONCURRENCY_WAIT
-        rules = self._limiter().rules(command.name, command.rules)
-        # A rule we do not know about (none declared): SMSC's windows are a minute long.
-        longest = max((rule.window for rule in rules), default=60.0)
-        return longest * self._config.minute / 60.0 + self._config.margin
+        SMSC keeps both per IP: the pause is the backend's for ``where``, shared by every
+        login reaching that server from this address; it names the login that earned it.
+        """
+        minute = self._config.minute
+        if isinstance(exc, IpBlockedError):
+            pause = await self._backend.ban(
+                self._where, self._account, _BAN_MINUTES * minute, "SMSC blocked this IP (error 4)"
+            )
+            self._emit(LoginPaused(command.name, self._account, pause.seconds, pause.reason))
+            return
+        guard = await self._backend.auth_failed(
+            self._where,
+            self._account,
+            limit=_AUTH_GUARD_ERRORS,
+            span=_AUTH_WINDOW_MINUTES * minute,
+        )
+        if guard is not None:
+            self._emit(LoginPaused(command.name, self._account, guard.seconds, guard.reason))
 
     # -- one attempt --------------------------------------------------------------------
 
@@ -426,37 +452,35 @@ class CommandPath:
     ) -> T:
         limiter = self._limiter()
         loop = asyncio.get_running_loop()
-        paused = limiter.gate.ip.paused(loop.time())
+        paused = await self._backend.paused(self._where)
         if paused is not None:
-            raise LoginPausedError(self._account, paused[1], paused[0])
-        admission = await self._waiting_for(
+            raise LoginPausedError(
+                self._account, paused.reason, paused.seconds, earned_by=paused.login
+            )
+        ticket = await self._waiting_for(
             limiter.admit(command.name, command.rules, params, deadline), command
         )
         try:
-            slot_wait = await self._waiting_for(limiter.slot(deadline), command)
+            lease = await self._waiting_for(limiter.go(ticket, deadline), command)
         except BaseException:
-            admission.withdraw()
+            ticket.withdraw()
             raise
         if deadline is not None and loop.time() >= deadline:
             # No time left to wait for an answer: do not send what we would abandon at once.
-            admission.withdraw()
-            limiter.release()
-            raise TooLate(0.0, "the call's deadline")
-        waited = admission.waited + slot_wait
-        if waited > 0:
-            reason = admission.reason or "concurrency cap"
-            self._emit(LimiterWait(command.name, self._account, waited, reason))
-            log.debug("%s: waited %.3f s for %s", command.name, waited, reason)
-        admission.sent(loop.time())
-        try:
-            raw = await self._send(command, params, files, deadline, options)
-        except TransportError as exc:
-            if not exc.request_sent:
-                # SMSC never saw it (e.g. no connection): retries of an unreachable server
-                # must not use up the window and then wait a minute for nothing.
-                admission.refund()
-            raise
+            lease.refund()
+            lease.release()
+            raise TooLate(0.0, ticket.reason or "the limits")
+        self._waited(command, limiter, ticket)
+        raw = await self._send(command, params, files, deadline, options, lease=lease)
         return self._decode(command, params, raw)
+
+    def _waited(self, command: Command[Any], limiter: Limiter, ticket: Ticket) -> None:
+        """Report a wait for the limits, if there was one, with what held the call."""
+        if not ticket.reason:
+            return
+        waited = limiter.waited(ticket)
+        self._emit(LimiterWait(command.name, self._account, waited, ticket.reason))
+        log.debug("%s: waited %.3f s for %s", command.name, waited, ticket.reason)
 
     async def _send(
         self,
@@ -465,6 +489,8 @@ class CommandPath:
         files: Files | None,
         deadline: float | None,
         options: CallOptions,
+        *,
+        lease: Lease,
     ) -> RawReply:
         """Post the request in a task of its own, holding the concurrency slot until it ends.
 
@@ -483,7 +509,7 @@ class CommandPath:
             self._transport.post(command.script, form, files, command=command.name)
         )
         self._exchanges.add(exchange)
-        exchange.add_done_callback(self._exchange_done)
+        exchange.add_done_callback(functools.partial(_exchange_done, self._exchanges, lease))
         limit = options.timeout
         if deadline is not None:
             limit = (
@@ -510,11 +536,13 @@ class CommandPath:
             # Not for ever: after this long the server has surely given up too.
             asyncio.get_running_loop().call_later(self._config.abandon_after, exchange.cancel)
 
-    def _exchange_done(self, exchange: asyncio.Task[RawReply]) -> None:
-        self._exchanges.discard(exchange)
-        self._limiter().release()
-        if not exchange.cancelled():
-            exchange.exception()  # retrieved: the caller may have stopped waiting
+    async def next_id(self) -> str:
+        """A message id for a send whose caller gave none, unique among the backend's sharers.
+
+        Raises:
+            LimiterUnavailableError: The shared backend cannot be reached.
+        """
+        return str(await self._backend.next_id(self._login))
 
     def _decode(self, command: Command[T], params: Mapping[str, str], raw: RawReply) -> T:
         try:
@@ -546,13 +574,15 @@ class CommandPath:
         return self._config.credentials.account
 
     def _limiter(self) -> Limiter:
+        # One per loop: max_rate's aiolimiter parks its waiters on the loop's futures.
         loop = asyncio.get_running_loop()
         limiter = self._limiters.get(loop)
         if limiter is None:
             config = self._config
-            gate = gate_for(config.credentials.gate_key, config.max_concurrency)
             limiter = self._limiters[loop] = Limiter(
-                gate,
+                self._backend,
+                self._login,
+                cap=config.max_concurrency,
                 margin=config.margin,
                 minute=config.minute,
                 overrides=config.rules,
@@ -567,6 +597,29 @@ class CommandPath:
             self._on_event(event)
         except Exception:  # a broken hook must not break the call
             log.exception("smsc_async: the on_event hook raised")
+
+
+def _exchange_done(
+    exchanges: set[asyncio.Task[RawReply]], lease: Lease, exchange: asyncio.Task[RawReply]
+) -> None:
+    """The exchange ended (answered, failed, cut or cancelled): its slot goes back."""
+    exchanges.discard(exchange)
+    if not exchange.cancelled():
+        error = exchange.exception()  # retrieved: the caller may have stopped waiting
+        if isinstance(error, TransportError) and not error.request_sent:
+            # SMSC never saw it (e.g. no connection): retries of an unreachable server
+            # must not use up the window and then wait a minute for nothing.
+            lease.refund()
+    lease.release()
+
+
+def _server(base_url: str) -> str:
+    """``host[:port]`` of the server (never its userinfo): what its limits are kept by."""
+    parts = urllib.parse.urlsplit(base_url)
+    host = (parts.hostname or "").lower()
+    if ":" in host:  # IPv6
+        host = f"[{host}]"
+    return f"{host}:{parts.port}" if parts.port else host
 
 
 def _cancelling() -> bool:

@@ -188,26 +188,35 @@ class EventLoopError(SmscError):
 
 
 class LoginPausedError(SmscError):
-    """Refused before sending: requests for this login are paused.
+    """Refused before sending: requests to this server from this address are paused.
 
     Raised after SMSC blocked the IP (error 4), for the length of the block, and after 4
-    authorisation errors within 30 minutes, so that a 5th does not earn that block.
+    authorisation errors within 30 minutes, so that a 5th does not earn that block. SMSC
+    keeps both per server and outgoing IP, and so does the pause: every login reaching
+    that server from here waits, clients of other servers do not.
 
     Attributes:
-        account: The login (or a masked API key) that is paused.
-        reason: Why.
+        account: The login (or a masked API key) of the call refused.
+        reason: Why, e.g. ``"4 authorisation errors within 30 minutes"``.
         retry_after: Seconds until requests are sent again.
+        earned_by: The login (or masked API key) whose answers earned the pause; it may be
+            another login than ``account`` (e.g. a subclient's wrong passwords).
     """
 
     _quotes_answers = False  # our words and the account name ("apikey:***" is not a field)
 
-    def __init__(self, account: str, reason: str, retry_after: float) -> None:
+    def __init__(
+        self, account: str, reason: str, retry_after: float, *, earned_by: str | None = None
+    ) -> None:
+        earned_by = account if earned_by is None else earned_by
+        whose = "" if earned_by == account else f" (earned by {earned_by})"
         super().__init__(
-            f"requests for {account} are paused for {retry_after:.0f} s more: {reason}"
+            f"requests for {account} are paused for {retry_after:.0f} s more: {reason}{whose}"
         )
         self.account = account
         self.reason = reason
         self.retry_after = retry_after
+        self.earned_by = earned_by
 
 
 class LimiterUnavailableError(SmscError):

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 import respx
 
-from smsc_async import Format
+from smsc_async import Format, ProcessLimiter
 from tests._support import BASE_URL
 
 
@@ -37,6 +37,18 @@ def _idle_event_loop() -> Iterator[None]:
     yield
     asyncio.set_event_loop(None)
     loop.close()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_process_limits() -> Iterator[None]:
+    """Every test starts with the process-wide limits empty.
+
+    Real-time tests share the process's one clock domain, so one test's windows, slots and
+    pauses would hold the next back (virtual-time tests keep a domain per loop anyway).
+    """
+    ProcessLimiter.default().reset()
+    yield
+    ProcessLimiter.default().reset()
 
 
 def pytest_configure(config: pytest.Config) -> None:

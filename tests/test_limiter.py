@@ -1,4 +1,7 @@
-"""The limiter in isolation, in virtual time: the window guarantee, slots, pauses, deadlines."""
+"""The limiter in isolation, in virtual time: the window guarantee, slots, pauses, deadlines.
+
+The engine (:class:`Limiter`) over a fresh :class:`ProcessLimiter` each test.
+"""
 
 from __future__ import annotations
 
@@ -7,18 +10,52 @@ import random
 
 import pytest
 
-from smsc_async import Rule, Scope
-from smsc_async._limiter import Limiter, LoginGate, TooLate, gate_for
+from smsc_async import ProcessLimiter, Rule, Scope
+from smsc_async._limiter import Limiter, Ticket
+from smsc_async._memory import Login
+from smsc_async._state import Lease, TooLate
 
 pytestmark = pytest.mark.looptime
 
+LOGIN = "smsc.ru/alex"
+WHERE = "smsc.ru|local"
+
 
 def make_limiter(
-    *, margin: float = 1.0, minute: float = 60.0, cap: int = 14, max_rate: float | None = None
+    *,
+    margin: float = 1.0,
+    minute: float = 60.0,
+    cap: int = 14,
+    max_rate: float | None = None,
+    backend: ProcessLimiter | None = None,
+    login: str = LOGIN,
 ) -> Limiter:
     return Limiter(
-        LoginGate("alex", cap), margin=margin, minute=minute, overrides={}, max_rate=max_rate
+        backend or ProcessLimiter(),
+        login,
+        cap=cap,
+        margin=margin,
+        minute=minute,
+        overrides={},
+        max_rate=max_rate,
     )
+
+
+def state(limiter: Limiter) -> Login:
+    """The backend's state of the limiter's login in the running loop's clock domain."""
+    backend = limiter.backend
+    assert isinstance(backend, ProcessLimiter)
+    return backend._domain(asyncio.get_running_loop()).logins[limiter.login]
+
+
+async def sent(limiter: Limiter, ticket: Ticket) -> Lease:
+    """Take a slot: the request leaves now (its entries stamped)."""
+    return await limiter.go(ticket, None)
+
+
+async def slot(limiter: Limiter, deadline: float | None) -> Lease:
+    """A concurrency slot alone (a command with no window)."""
+    return await limiter.go(await limiter.admit("tariffs.get", (), {}, None), deadline)
 
 
 async def _send(
@@ -27,9 +64,9 @@ async def _send(
     """Start at ``start``, pass the windows, wait ``hold`` (as for a slot), then send."""
     loop = asyncio.get_running_loop()
     await asyncio.sleep(start)
-    admission = await limiter.admit("senders.add", rules, params, None)
+    ticket = await limiter.admit("senders.add", rules, params, None)
     await asyncio.sleep(hold)
-    admission.sent(loop.time())
+    (await sent(limiter, ticket)).release()
     return loop.time()
 
 
@@ -103,32 +140,31 @@ async def test_a_withdrawn_request_frees_its_place() -> None:
     """A caller cancelled before sending does not keep its place in the window."""
     limiter = make_limiter()
     rules = (Rule(1, 60.0, Scope.COMMAND),)
-    admission = await limiter.admit("senders.add", rules, {}, None)
-    admission.withdraw()
+    ticket = await limiter.admit("senders.add", rules, {}, None)
+    ticket.withdraw()
     again = await limiter.admit("senders.add", rules, {}, None)
-    assert 0.0 == again.waited
+    assert 0.0 == limiter.waited(again)
 
 
 async def test_cancelled_waiters_leave_no_trace() -> None:
     """A waiter cancelled while queued for a window takes nothing with it."""
     limiter = make_limiter()
     rules = (Rule(1, 60.0, Scope.COMMAND),)
-    first = await limiter.admit("senders.add", rules, {}, None)
-    first.sent(0.0)
+    await sent(limiter, await limiter.admit("senders.add", rules, {}, None))
     waiter = asyncio.create_task(limiter.admit("senders.add", rules, {}, None))
     await asyncio.sleep(10)
     waiter.cancel()
     with pytest.raises(asyncio.CancelledError):
         await waiter
     late = await limiter.admit("senders.add", rules, {}, None)
-    assert 51.0 == late.waited  # free at 61 s, asked at 10 s
+    assert 51.0 == limiter.waited(late)  # free at 61 s, asked at 10 s
 
 
 async def test_a_wait_past_the_deadline_fails_at_once() -> None:
     """If the window frees only after the deadline, TooLate says how long it would take."""
     limiter = make_limiter()
     rules = (Rule(1, 60.0, Scope.COMMAND),)
-    (await limiter.admit("senders.add", rules, {}, None)).sent(0.0)
+    await sent(limiter, await limiter.admit("senders.add", rules, {}, None))
     loop = asyncio.get_running_loop()
     with pytest.raises(TooLate) as caught:
         await limiter.admit("senders.add", rules, {}, loop.time() + 5.0)
@@ -139,49 +175,71 @@ async def test_a_wait_past_the_deadline_fails_at_once() -> None:
 async def test_slots_are_capped_and_released() -> None:
     """The 15th slot waits for a release; a deadline bounds the wait."""
     limiter = make_limiter(cap=14)
-    for _ in range(14):
-        await limiter.slot(None)
+    leases = [await slot(limiter, None) for _ in range(14)]
     loop = asyncio.get_running_loop()
     with pytest.raises(TooLate):
-        await limiter.slot(loop.time() + 2.0)
+        await slot(limiter, loop.time() + 2.0)
     assert 2.0 == loop.time()
-    loop.call_later(3.0, limiter.release)
-    assert 3.0 == await limiter.slot(None)
+    loop.call_later(3.0, leases[0].release)
+    ticket = await limiter.admit("tariffs.get", (), {}, None)
+    await limiter.go(ticket, None)
+    assert "concurrency cap" == ticket.reason
+    assert 3.0 == limiter.waited(ticket)
 
 
-async def test_clients_of_one_login_share_a_gate_per_loop() -> None:
-    """gate_for gives one gate per login in a loop, whatever cap later callers ask for."""
-    first = gate_for("alex", 14)
-    assert first is gate_for("alex", 3)
-    assert first is not gate_for("bob", 14)
-    assert 14 == first.max_concurrency
+async def test_clients_of_one_login_share_its_limits_through_the_backend() -> None:
+    """Two clients of one login share a window and the cap; another login has its own."""
+    backend = ProcessLimiter()
+    rules = (Rule(1, 60.0, Scope.COMMAND),)
+    first, second = make_limiter(backend=backend), make_limiter(backend=backend, cap=1)
+    other = make_limiter(backend=backend, login="smsc.ru/bob")
+    held = await sent(first, await first.admit("senders.add", rules, {}, None))
+    loop = asyncio.get_running_loop()
+    with pytest.raises(TooLate) as window:
+        await second.admit("senders.add", rules, {}, loop.time() + 5.0)
+    assert "senders.add: 1 command per 60 s" == window.value.reason
+    with pytest.raises(TooLate) as cap:  # its own cap of 1 counts the other client's slot
+        await slot(second, loop.time() + 5.0)
+    assert "concurrency cap" == cap.value.reason
+    assert 0.0 == other.waited(await other.admit("senders.add", rules, {}, None))
+    held.release()
 
 
 async def test_the_auth_guard_engages_at_the_fourth_error_within_thirty_minutes() -> None:
     """Three errors do nothing; the 4th pauses until the first is 30 minutes old."""
-    gate = LoginGate("alex", 14).ip
-    assert gate.auth_failed(0.0, 60.0) is None
-    assert gate.auth_failed(100.0, 60.0) is None
-    assert gate.auth_failed(200.0, 60.0) is None
-    assert 1500.0 == gate.auth_failed(300.0, 60.0)  # until 1800
-    assert gate.paused(1799.0) is not None
-    assert gate.paused(1800.0) is None
+    backend = ProcessLimiter()
+    for _ in range(3):
+        assert await backend.auth_failed(WHERE, "alex", limit=4, span=1800.0) is None
+        await asyncio.sleep(100.0)
+    pause = await backend.auth_failed(WHERE, "shop1", limit=4, span=1800.0)
+    assert pause is not None
+    assert ("4 authorisation errors within 30 minutes", "shop1") == (pause.reason, pause.login)
+    assert 1500.0 == pytest.approx(pause.seconds)
+    await asyncio.sleep(1499.0)
+    assert await backend.paused(WHERE) is not None
+    await asyncio.sleep(1.0)
+    assert await backend.paused(WHERE) is None
 
 
 async def test_errors_spread_over_more_than_thirty_minutes_do_not_engage_the_guard() -> None:
     """The guard counts a sliding 30 minutes, as SMSC does."""
-    gate = LoginGate("alex", 14).ip
-    for t in (0.0, 700.0, 1400.0, 2100.0):
-        assert gate.auth_failed(t, 60.0) is None
+    backend = ProcessLimiter()
+    for _ in range(4):
+        assert await backend.auth_failed(WHERE, "alex", limit=4, span=1800.0) is None
+        await asyncio.sleep(700.0)
 
 
-async def test_a_ban_pauses_the_login_for_thirty_minutes_scaled() -> None:
-    """Error 4 pauses the login for SMSC's 30 minutes (of the configured minute)."""
-    gate = LoginGate("alex", 14).ip
-    assert 30.0 == gate.banned(10.0, 1.0)
-    paused = gate.paused(20.0)
+async def test_a_ban_pauses_its_server_for_its_seconds() -> None:
+    """Error 4 pauses the pause domain for the seconds given; another server is not paused."""
+    backend = ProcessLimiter()
+    await asyncio.sleep(10.0)
+    await backend.ban(WHERE, "alex", 30.0, "SMSC blocked this IP (error 4)")
+    await asyncio.sleep(10.0)
+    paused = await backend.paused(WHERE)
     assert paused is not None
-    assert 20.0 == paused[0]
+    assert "alex" == paused.login
+    assert 20.0 == pytest.approx(paused.seconds)
+    assert await backend.paused("other.example|local") is None
 
 
 async def test_max_rate_is_a_steady_cap_on_top_of_the_rules() -> None:
@@ -190,8 +248,9 @@ async def test_max_rate_is_a_steady_cap_on_top_of_the_rules() -> None:
     loop = asyncio.get_running_loop()
     times = []
     for _ in range(4):
-        await limiter.admit("tariffs.get", (), {}, None)
+        ticket = await limiter.admit("tariffs.get", (), {}, None)
         times.append(loop.time())
+    assert "max_rate" == ticket.reason
     assert [0.0, 0.0] == times[:2]
     assert times[3] >= 1.0 - 1e-6
 
@@ -202,12 +261,11 @@ async def test_max_rate_is_a_steady_cap_on_top_of_the_rules() -> None:
 async def test_idle_windows_are_swept_so_distinct_calls_do_not_grow_the_gate() -> None:
     """3000 distinct calls a second apart keep at most a sweep's worth of windows, not 3000."""
     limiter = make_limiter()
-    loop = asyncio.get_running_loop()
     for i in range(3000):
-        admission = await limiter.admit("send.send", (Rule(1),), {"phones": str(i)}, None)
-        admission.sent(loop.time())
+        ticket = await limiter.admit("send.send", (Rule(1),), {"phones": str(i)}, None)
+        (await sent(limiter, ticket)).release()
         await asyncio.sleep(1.0)
-    assert len(limiter.gate.windows) <= 1024 + 62  # a sweep's worth, plus those still in span
+    assert len(state(limiter).windows) <= 1024 + 62  # a sweep's worth, plus those in span
 
 
 async def test_a_window_still_in_its_span_survives_a_sweep() -> None:
@@ -215,32 +273,35 @@ async def test_a_window_still_in_its_span_survives_a_sweep() -> None:
     limiter = make_limiter()
     loop = asyncio.get_running_loop()
     first = await limiter.admit("send.send", (Rule(1),), {"phones": "7999"}, None)
-    first.sent(loop.time())
+    (await sent(limiter, first)).release()
     await asyncio.sleep(10.0)
-    limiter.gate.sweep(loop.time())
+    state(limiter).sweep(loop.time())
     again = await limiter.admit("send.send", (Rule(1),), {"phones": "7999"}, None)
-    assert 51.0 == pytest.approx(again.waited)  # 60 s + 1 s margin after the first
+    assert 51.0 == pytest.approx(limiter.waited(again))  # 60 s + 1 s margin after the first
 
 
-async def test_a_call_holding_a_swept_window_joins_the_current_one() -> None:
-    """A call that waited on one window while its other window was swept counts in the new one.
+async def test_a_call_waiting_on_one_window_keeps_its_other_window_from_the_sweep() -> None:
+    """A call holding one window while it waits on another keeps both: a sweep drops neither.
 
-    Else two calls would count in two windows for one key, and both go within the minute.
+    Else a second call would count in a fresh window for the same key, and both go within
+    the minute.
     """
     limiter = make_limiter()
     loop = asyncio.get_running_loop()
     rules = (Rule(1, 60.0, Scope.COMMAND), Rule(1))
     params = {"phones": "7999"}
-    first, second = limiter.windows("send.send", rules, params)  # taken in this order
-    assert "command" in first.label  # so a call waits on it holding the identical window
-    first.blocked_until = loop.time() + 30.0  # as after an error 9
-    identical_window = second
+    command, identical = limiter.windows("send.send", rules, params)  # taken in this order
+    assert "command" in command.label
+    assert "identical" in identical.label
+    await limiter.backend.hold(limiter.login, [identical], 30.0)  # as after an error 9
     waiting = asyncio.ensure_future(limiter.admit("send.send", rules, params, None))
-    await asyncio.sleep(1.0)  # it now holds the command window's lock, the other in hand
-    limiter.gate.sweep(loop.time())
-    assert identical_window.retired
-    # Another call takes the identical window afresh and sends at once (a bare rule: no wait).
-    other = await limiter.admit("send.send", (Rule(1),), params, None)
-    other.sent(loop.time())
-    admission = await waiting
-    assert admission.waited >= 60.0  # held back by the other call's send, a minute later
+    await asyncio.sleep(1.0)  # it holds the command window and waits on the identical one
+    state(limiter).sweep(loop.time())
+    assert {command.key, identical.key} == set(state(limiter).windows)
+    # Another command-rule call queues behind it: it goes only after the waiting one sent.
+    other = asyncio.ensure_future(limiter.admit("send.send", rules[:1], {}, None))
+    ticket = await waiting
+    assert 30.0 == limiter.waited(ticket)
+    (await sent(limiter, ticket)).release()
+    later = await other
+    assert 91.0 == limiter.waited(later) + 1.0  # asked at 1 s; free at 30 + 61 s

@@ -23,8 +23,8 @@ async def send(limiter: Limiter, command: str, rule: Rule, start: float, user: s
     """Start at ``start``, pass ``command``'s windows for ``user``, send at once."""
     loop = asyncio.get_running_loop()
     await asyncio.sleep(start)
-    admission = await limiter.admit(command, (rule,), {"user": user}, None)
-    admission.sent(loop.time())
+    ticket = await limiter.admit(command, (rule,), {"user": user}, None)
+    (await limiter.go(ticket, None)).release()
     return loop.time()
 
 

@@ -1,8 +1,9 @@
 """Gates of logins no longer in use are dropped, never splitting the limits of a login in use.
 
 Every distinct login (each ``with_credentials`` view of a subclient) gets a gate; kept for
-ever, 20,000 views cost 50 MiB. Idle gates are swept as idle windows are; a gate holding a
-send in its span or a slot is kept, and a Limiter holding a swept gate takes the current one.
+ever, 20,000 views cost 50 MiB. Idle gates (a login's state in the ProcessLimiter) are
+swept as idle windows are; a gate holding a send in its span or a slot is kept, and the
+engine looks a login's state up afresh for everything it takes, so it never holds a swept one.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ import tracemalloc
 import httpx
 import pytest
 
-from smsc_async import Format, Rule, Scope
-from smsc_async._limiter import _STATE, Limiter, LoginGate, TooLate, gate_for
+from smsc_async import Format, ProcessLimiter, Rule, Scope
+from smsc_async._limiter import Limiter
+from smsc_async._memory import Domain, Login
+from smsc_async._state import Lease, TooLate
 from tests._support import make_client, reply
 
 pytestmark = pytest.mark.looptime
@@ -25,27 +28,43 @@ MINUTE_RULE = (Rule(1, 60.0, Scope.COMMAND),)
 
 def view_limiter(login: str, cap: int = 14) -> Limiter:
     """What a client (or a view) of ``login`` makes on its first call in a loop."""
-    return Limiter(gate_for(login, cap), margin=1.0, minute=60.0, overrides={}, max_rate=None)
+    return Limiter(
+        ProcessLimiter.default(),
+        login,
+        cap=cap,
+        margin=1.0,
+        minute=60.0,
+        overrides={},
+        max_rate=None,
+    )
 
 
 async def call(limiter: Limiter, rules: tuple[Rule, ...] = MINUTE_RULE) -> float:
     """One request through the limiter, as the command path makes it; the seconds waited."""
-    admission = await limiter.admit("balance.get", rules, {}, None)
-    await limiter.slot(None)
-    admission.sent(asyncio.get_running_loop().time())
-    limiter.release()  # the exchange is over
-    return admission.waited
+    ticket = await limiter.admit("balance.get", rules, {}, None)
+    lease = await limiter.go(ticket, None)
+    lease.release()  # the exchange is over
+    return limiter.waited(ticket)
 
 
-def gates() -> dict[str, LoginGate]:
+async def slot(limiter: Limiter, deadline: float | None) -> Lease:
+    """A concurrency slot alone (a command with no window)."""
+    return await limiter.go(await limiter.admit("tariffs.get", (), {}, None), deadline)
+
+
+def domain() -> Domain:
+    """The default ProcessLimiter's state for the running (virtual-time) loop."""
+    return ProcessLimiter.default()._domain(asyncio.get_running_loop())
+
+
+def gates() -> dict[str, Login]:
     """The registry of the running loop: one gate per login."""
-    return _STATE[asyncio.get_running_loop()].logins
+    return domain().logins
 
 
 def sweep() -> None:
-    """Sweep the running loop's idle gates now (gate_for does it every 1024 new gates)."""
-    loop = asyncio.get_running_loop()
-    _STATE[loop].sweep(loop.time())
+    """Sweep the running loop's idle gates now (it happens every 1024 new gates)."""
+    domain().sweep(asyncio.get_running_loop().time())
 
 
 async def test_twenty_thousand_logins_one_call_each_leave_the_registry_bounded() -> None:
@@ -86,26 +105,31 @@ async def test_a_gate_with_a_send_in_its_span_survives_a_sweep() -> None:
 async def test_a_gate_with_a_slot_in_use_survives_a_sweep() -> None:
     """A request still in flight (no window at all) keeps its gate: one cap for the login."""
     holder = view_limiter("shop1", cap=1)
-    await holder.slot(None)
+    lease = await slot(holder, None)
+    gate = gates()["shop1"]
     sweep()
+    assert gate is gates()["shop1"]
     later = view_limiter("shop1", cap=1)
-    assert later.gate is holder.gate
     with pytest.raises(TooLate):
-        await later.slot(asyncio.get_running_loop().time() + 5.0)
-    holder.release()
-    await later.slot(None)
+        await slot(later, asyncio.get_running_loop().time() + 5.0)
+    lease.release()
+    await slot(later, None)
 
 
 async def test_a_slot_waiter_keeps_its_gate() -> None:
     """A call waiting for a slot counts as state: the gate is not swept under it."""
     holder = view_limiter("shop1", cap=1)
-    await holder.slot(None)
-    waiter = asyncio.ensure_future(view_limiter("shop1", cap=1).slot(None))
+    lease = await slot(holder, None)
+    loop = asyncio.get_running_loop()
+    waiter = asyncio.ensure_future(slot(view_limiter("shop1", cap=1), None))
     await asyncio.sleep(1.0)
-    holder.release()  # the waiter now holds it
+    sweep()  # while it waits
+    assert "shop1" in gates()
+    lease.release()  # the waiter now holds it
+    await waiter
     sweep()
     assert "shop1" in gates()
-    assert 1.0 == await waiter
+    assert 1.0 == loop.time()
 
 
 async def test_a_limiter_holding_a_swept_gate_takes_the_current_one() -> None:
@@ -113,13 +137,12 @@ async def test_a_limiter_holding_a_swept_gate_takes_the_current_one() -> None:
     kept = view_limiter("shop1", cap=1)
     await call(kept, rules=())
     sweep()
-    assert kept.gate.retired
+    assert "shop1" not in gates()  # idle: swept
     newer = view_limiter("shop1", cap=1)
-    await newer.slot(None)
+    lease = await slot(newer, None)
     with pytest.raises(TooLate):  # the kept client's call waits on the same single slot
-        await kept.slot(asyncio.get_running_loop().time() + 5.0)
-    assert kept.gate is newer.gate
-    newer.release()
+        await slot(kept, asyncio.get_running_loop().time() + 5.0)
+    lease.release()
 
 
 async def test_views_of_a_client_leave_the_registry_bounded() -> None:
