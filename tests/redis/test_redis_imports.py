@@ -1,0 +1,34 @@
+"""redis-py stays optional: one module imports it, and only when asked for."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+PACKAGE = Path(__file__).parent.parent.parent / "smsc_async"
+
+
+def test_only_smsc_async_redis_imports_redis():
+    """No module but smsc_async/redis.py names the redis package in an import."""
+    importers = set()
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = [node.module]
+            if any(name == "redis" or name.startswith("redis.") for name in names):
+                importers.add(path.relative_to(PACKAGE).as_posix())
+    assert {"redis.py"} == importers
+
+
+def test_importing_the_sdk_does_not_import_redis():
+    """`import smsc_async` leaves redis-py unloaded (it is the redis extra's)."""
+    code = "import sys, smsc_async; print('redis' in sys.modules)"
+    out = subprocess.run(  # noqa: S603 - our own interpreter and code
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert "False" == out.stdout.strip()
