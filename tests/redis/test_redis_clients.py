@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
 from typing import Any
 
 import pytest
@@ -49,7 +49,9 @@ def test_two_clients_on_two_loops_with_a_redis_limiter_each_break_no_rule(
                 limiter=limiter,
             ) as smsc,
         ):
-            calls = [smsc.contacts.add(f"7900{worker}{k:06d}") for k in range(40)]
+            calls: list[Coroutine[Any, Any, object]] = [
+                smsc.contacts.add(f"7900{worker}{k:06d}") for k in range(40)
+            ]
             calls += [smsc.senders.add(f"SHOP{worker}{k}") for k in range(4)]  # 5 a minute
             calls += [smsc.balance() for _ in range(4)]
             return len(await asyncio.gather(*calls))
