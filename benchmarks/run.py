@@ -3,7 +3,8 @@
 Run: ``nox -s bench`` (installs the peer package the comparison needs), or
 ``python benchmarks/run.py [NAME ...]`` for some of them (``makespan``, ``loopback``,
 ``cost_per_call``, ``limiter_pass``, ``decoding``, ``peers``, ``memory``,
-``contacts_stream``). A run of some writes only those to the file; a full run replaces it.
+``contacts_stream``, ``processes``). A run of some writes only those to the file; a full
+run replaces it.
 Never part of the test run.
 """
 
@@ -26,6 +27,7 @@ ORDER = (
     "peers",
     "memory",
     "contacts_stream",
+    "processes",
 )
 
 
