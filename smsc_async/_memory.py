@@ -26,11 +26,13 @@ SWEEP_EVERY = 1024
 class Waker:
     """How a waiter on one loop is woken from any thread: a future of its own loop."""
 
-    __slots__ = ("future", "loop")
+    __slots__ = ("asked", "future", "loop")
 
-    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(self, loop: asyncio.AbstractEventLoop, asked: float = 0.0) -> None:
         self.loop = loop
         self.future: asyncio.Future[None] = loop.create_future()
+        self.asked = asked
+        """When its call began to wait (slot queues are ordered by it)."""
 
     def arm(self) -> None:
         """A fresh future to wait on (under the lock, before the state is looked at)."""
@@ -185,6 +187,17 @@ class Login:
         """Seconds until the cut cap grows by one more (at least a clock tick)."""
         at = self.reduced_at + (self.steps(now, recovery) + 1) * recovery
         return max(RESOLUTION, at - now)
+
+    def enqueue(self, waker: Waker) -> None:
+        """Queue a slot waiter by when its call began to wait, not by when it got here.
+
+        A request that waited a minute for its window is next for a slot, before the
+        requests of no window that came while it waited (else a capped burst starves it).
+        """
+        queue, at = self.queue, len(self.queue)
+        while at and queue[at - 1].asked > waker.asked:
+            at -= 1
+        queue.insert(at, waker)
 
     def idle(self, now: float) -> bool:
         """Whether it holds nothing a fresh login would not (no slot, waiter, window, cut)."""

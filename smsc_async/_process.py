@@ -82,7 +82,7 @@ class _ProcessLease(Lease):
 
 
 class _ProcessAdmission(Admission):
-    __slots__ = ("_domain", "_entries", "_key", "_limiter", "_live", "reason")
+    __slots__ = ("_asked", "_domain", "_entries", "_key", "_limiter", "_live", "reason")
 
     def __init__(
         self,
@@ -90,9 +90,12 @@ class _ProcessAdmission(Admission):
         domain: Domain,
         key: str,
         entries: list[tuple[Window, Entry]],
+        *,
         reason: str,
+        asked: float,
     ) -> None:
         self._limiter = limiter
+        self._asked = asked
         self._domain = domain
         self._key = key
         self._entries = entries
@@ -105,6 +108,7 @@ class _ProcessAdmission(Admission):
         deadline = None if timeout is None else loop.time() + timeout
         waker: Waker | None = None
         login: Login | None = None
+        slept = False
         try:
             while True:
                 with limiter._lock:  # noqa: SLF001
@@ -112,29 +116,23 @@ class _ProcessAdmission(Admission):
                     if login is None:
                         login = self._domain.login(self._key, now)
                     in_force = login.cap(cap, now, limiter.recovery)
-                    first = not login.queue if waker is None else login.queue[0] is waker
+                    if waker is None and login.queue:
+                        waker = Waker(loop, self._asked)
+                        login.enqueue(waker)
+                    first = waker is None or login.queue[0] is waker
                     if first and login.in_flight < in_force:
-                        login.in_flight += 1
-                        if waker is not None:
-                            login.queue.popleft()
-                            if login.queue and login.in_flight < in_force:
-                                login.queue[0].wake()
-                        for _, entry in self._entries:
-                            entry.time = now
-                            entry.settle()
-                        self._live = False
-                        waited = waker is not None
-                        return _ProcessLease(limiter, login, self._entries, waited=waited)
+                        return self._take(login, waker, in_force, now, waited=slept)
                     if deadline is not None and now >= deadline:
                         raise TooLate(timeout or 0.0, "concurrency cap")  # noqa: TRY301
                     if waker is None:
-                        waker = Waker(loop)
-                        login.queue.append(waker)
+                        waker = Waker(loop, self._asked)
+                        login.enqueue(waker)
                     waker.arm()
                     delay = None if deadline is None else deadline - now
                     if login.reduced and in_force < cap:  # it grows back by itself
                         step = login.next_step(now, limiter.recovery)
                         delay = step if delay is None else min(delay, step)
+                slept = True
                 await waker.wait(delay)
         except BaseException:
             with limiter._lock:  # noqa: SLF001
@@ -145,6 +143,21 @@ class _ProcessAdmission(Admission):
                         login.queue[0].wake()
             self.withdraw()
             raise
+
+    def _take(
+        self, login: Login, waker: Waker | None, in_force: int, now: float, *, waited: bool
+    ) -> Lease:
+        """Take a slot and stamp the entries: the request leaves now (under the lock)."""
+        login.in_flight += 1
+        if waker is not None:
+            login.queue.popleft()
+            if login.queue and login.in_flight < in_force:
+                login.queue[0].wake()
+        for _, entry in self._entries:
+            entry.time = now
+            entry.settle()
+        self._live = False
+        return _ProcessLease(self._limiter, login, self._entries, waited=waited)
 
     def withdraw(self) -> None:
         with self._limiter._lock:  # noqa: SLF001
@@ -246,7 +259,8 @@ class ProcessLimiter(LimiterBackend):
         self, login: str, windows: Sequence[WindowSpec], timeout: float | None
     ) -> Admission:
         loop = asyncio.get_running_loop()
-        deadline = None if timeout is None else loop.time() + timeout
+        asked = loop.time()
+        deadline = None if timeout is None else asked + timeout
         waker = Waker(loop)
         held: list[Window] = []
         reason = ""
@@ -259,7 +273,13 @@ class ProcessLimiter(LimiterBackend):
                 ):
                     reason = reason or spec.label
             return await self._join(
-                domain, login, waker=waker, held=held, deadline=deadline, reason=reason
+                domain,
+                login,
+                waker=waker,
+                held=held,
+                deadline=deadline,
+                reason=reason,
+                asked=asked,
             )
         except BaseException:
             with self._lock:
@@ -307,6 +327,7 @@ class ProcessLimiter(LimiterBackend):
         held: list[Window],
         deadline: float | None,
         reason: str,
+        asked: float,
     ) -> Admission:
         """Every window held: wait until all have room, then join them all at once."""
         loop = waker.loop
@@ -328,7 +349,9 @@ class ProcessLimiter(LimiterBackend):
                         window.log.append(entry)
                         entries.append((window, entry))
                         window.leave(waker)
-                    return _ProcessAdmission(self, domain, login, entries, reason)
+                    return _ProcessAdmission(
+                        self, domain, login, entries, reason=reason, asked=asked
+                    )
                 if deadline is not None and (
                     free >= deadline if pending is None else now >= deadline
                 ):
