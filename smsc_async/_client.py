@@ -457,7 +457,7 @@ class SmscClient:
     @functools.cached_property
     def messages(self) -> MessagesResource:
         """Messages: ``smsc.messages.send()``, ``.cost()``, ``.status()``, ``.delete()``."""
-        return MessagesResource(self._call)
+        return MessagesResource(self._call, self._path.next_id)
 
     @functools.cached_property
     def _balance(self) -> BalanceResource:

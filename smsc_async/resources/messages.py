@@ -8,7 +8,7 @@ Spec §2, §3, §7 and §8. A send is never replayed blind: every send carries a
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 
 import attrs
@@ -31,7 +31,7 @@ from smsc_async.models.messages import (
 )
 from smsc_async.resources import _send_options as o
 from smsc_async.resources import _send_params as p
-from smsc_async.resources._base import Resource, form
+from smsc_async.resources._base import Call, Resource, form
 from smsc_async.resources._message_rows import STATUS_MANY_ROW, STATUS_ROW, sent_shape
 
 __all__ = [
@@ -127,6 +127,12 @@ class MessagesResource(Resource):
     SMSC refuses a second identical send within a minute, a 6th identical price request
     and a 6th status request about one message; calls are held back to keep within that.
     """
+
+    def __init__(self, call: Call, new_id: Callable[[], Awaitable[str]] | None = None) -> None:
+        super().__init__(call)
+        # The limiter backend's ids are unique among all its sharers (a Redis counter
+        # across workers); without one, the process's own counter.
+        self._new_id = new_id
 
     async def send(
         self,
@@ -452,7 +458,9 @@ class MessagesResource(Resource):
         report_balance: bool,
     ) -> Sent:
         # Assigned only once the arguments are good: a refused call uses up no id.
-        message_id = fields.get("id") or p.new_message_id()
+        message_id = fields.get("id") or (
+            await self._new_id() if self._new_id is not None else p.new_message_id()
+        )
         command, cost = _send_command(report_cost=report_cost, report_balance=report_balance)
         wire = {**form(**{**fields, "id": message_id}), **form(cost=cost), **params}
         try:
