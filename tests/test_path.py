@@ -467,3 +467,88 @@ def test_max_reply_bytes_must_be_a_positive_int(bad: object) -> None:
 def test_max_reply_bytes_defaults_to_32_mib() -> None:
     """The default cap is 32 MiB, kept in the client's config."""
     assert 32 * 2**20 == make_client().config.max_reply_bytes
+
+
+# --- issue 17: honest diagnostics, AIMD, pauses per server ----------------------------------
+
+
+async def test_a_deadline_too_short_for_a_window_is_not_smscs_nine() -> None:
+    """Refused locally: DeadlineTooShortError, naming the window and saying nothing was sent."""
+    from smsc_async import DeadlineTooShortError  # noqa: PLC0415
+
+    emulator = Emulator(minute=2.0)
+    async with emulator.client() as smsc:
+        for i in range(5):
+            await smsc.senders.add(f"shop{i}")
+        with pytest.raises(DeadlineTooShortError) as caught:
+            await smsc.with_options(deadline=1.0).senders.add("late")
+    assert "senders.add: 5 command per 2 s" == caught.value.reason
+    assert (
+        "senders.add: nothing was sent: waiting 3 s for senders.add: 5 command per 2 s would "
+        "pass the call's deadline"
+    ) == str(caught.value)
+    assert isinstance(caught.value, RateLimitError)
+    assert 3.0 == caught.value.retry_after  # the 2 s window + the 1 s margin
+    assert 5 == len(emulator.traffic)
+
+
+async def test_waits_are_reported_only_when_there_was_one_with_what_held_the_call() -> None:
+    """No wait: no event; a full window: its label; the in-flight cap: "concurrency cap"."""
+    seen: list[Event] = []
+    emulator = Emulator(latency=0.5, minute=2.0)
+    async with emulator.client(on_event=seen.append, max_concurrency=1) as smsc:
+        await smsc.senders.list(cnt=1)
+        assert [] == seen
+        await asyncio.gather(smsc.tariffs.get(), smsc.senders.list(cnt=2))
+        for _ in range(4):  # 3 identical a minute: the 4th waits
+            await smsc.senders.list(cnt=3)
+    waits = [(e.command, e.reason) for e in seen if isinstance(e, LimiterWait)]
+    assert ("senders.get", "concurrency cap") in waits or (
+        "tariffs.get",
+        "concurrency cap",
+    ) in waits
+    assert ("senders.get", "senders.get: 3 identical per 2 s") in waits
+
+
+async def test_too_many_in_flight_backs_off_exponentially_and_halves_the_cap() -> None:
+    """Three foreign concurrency 9s: retries after 0.5-1, 1-2, 2-4 s (+jitter); cap 14 -> 7.
+
+    They come within one recovery step: one overload, halved once.
+    """
+    from smsc_async import ProcessLimiter  # noqa: PLC0415
+
+    seen: list[Event] = []
+    emulator = Emulator()
+    for _ in range(3):
+        emulator.faults.error("get.get_price", 9, "too many concurrent requests")
+    backend = ProcessLimiter(recovery=100.0)
+    async with emulator.client(on_event=seen.append, retries=3, limiter=backend) as smsc:
+        assert (await smsc.tariffs.get()).zones
+        state = backend._domain(asyncio.get_running_loop()).logins
+        (login,) = [key for key in state if key.endswith("/demo")]
+        assert 7 == state[login].reduced
+    waits = [e.wait for e in seen if isinstance(e, Retry)]
+    assert 3 == len(waits)
+    for attempt, wait in enumerate(waits):
+        assert 0.5 * 2**attempt <= wait <= 2**attempt + 0.5  # equal jitter + the 0.5 s jitter
+
+
+async def test_auth_pauses_are_kept_per_server_and_name_the_login_that_earned_them() -> None:
+    """A subclient's 4 wrong passwords pause its server for the main login, not another server."""
+    from smsc_async import AuthError, LoginPausedError  # noqa: PLC0415
+
+    emulator = Emulator()
+    async with (
+        emulator.client() as main,
+        emulator.client(base_url="https://other.example/sys/") as elsewhere,
+    ):
+        sub = main.with_credentials(login="shop1", password="wrong")
+        for _ in range(4):
+            with pytest.raises(AuthError):
+                await sub.tariffs.get()
+        with pytest.raises(LoginPausedError) as caught:
+            await main.tariffs.get()
+        assert (await elsewhere.tariffs.get()).zones
+    assert ("demo", "shop1") == (caught.value.account, caught.value.earned_by)
+    assert "4 authorisation errors within 30 minutes" == caught.value.reason
+    assert "(earned by shop1)" in str(caught.value)
