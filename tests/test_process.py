@@ -1,0 +1,103 @@
+"""ProcessLimiter: waiters on other loops and threads are woken, and its state is thread-safe."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+
+import pytest
+
+from smsc_async import ProcessLimiter
+from smsc_async._state import Lease, TooLate, WindowSpec
+
+LOGIN = "smsc.ru/alex"
+
+
+async def slot(backend: ProcessLimiter, cap: int, timeout: float | None = None) -> Lease:
+    """A slot alone, as for a command with no window."""
+    return await (await backend.admit(LOGIN, (), None)).go(cap, timeout)
+
+
+def test_a_waiter_on_another_loop_is_woken_when_a_slot_frees() -> None:
+    """A slot released from one thread's loop wakes the waiter on another's at once."""
+    backend = ProcessLimiter()
+    held = threading.Event()
+    release = threading.Event()
+
+    def holder() -> None:
+        async def run() -> None:
+            lease = await slot(backend, 1)
+            held.set()
+            await asyncio.to_thread(release.wait, 10)
+            lease.release()
+
+        asyncio.run(run())
+
+    thread = threading.Thread(target=holder)
+    thread.start()
+    assert held.wait(10)
+
+    async def wait_for_it() -> float:
+        task = asyncio.ensure_future(slot(backend, 1, timeout=10.0))
+        await asyncio.sleep(0.2)
+        assert not task.done()  # it waits: the only slot is on the other loop
+        released = time.monotonic()
+        release.set()
+        (await task).release()
+        return time.monotonic() - released
+
+    woken_after = asyncio.run(wait_for_it())
+    thread.join(10)
+    assert woken_after < 0.5  # woken by the release, not by its 10 s timeout
+
+
+def test_threads_hammering_one_window_never_admit_more_than_its_limit() -> None:
+    """Eight threads, 300 tries each at a 50-per-minute window: exactly 50 get in."""
+    backend = ProcessLimiter()
+    window = (WindowSpec("senders.add|command", 50, 60.0, "senders.add: 50 command per 60 s"),)
+    admitted: list[int] = []
+    lock = threading.Lock()
+
+    def hammer() -> None:
+        async def run() -> int:
+            count = 0
+            for _ in range(300):
+                try:
+                    admission = await backend.admit(LOGIN, window, 0.0)
+                except TooLate:
+                    continue
+                (await admission.go(14, None)).release()
+                count += 1
+            return count
+
+        got = asyncio.run(run())
+        with lock:
+            admitted.append(got)
+
+    threads = [threading.Thread(target=hammer) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert 50 == sum(admitted)
+
+
+@pytest.mark.looptime
+async def test_a_backed_off_cap_halves_and_grows_back_one_per_step() -> None:
+    """back_off: 14 -> 7 at once, a second 9 within the step changes nothing; +1 per step."""
+    backend = ProcessLimiter(recovery=2.0)
+    assert 7 == await backend.back_off(LOGIN, 14)
+    assert 7 == await backend.back_off(LOGIN, 14)  # the same overload
+    leases = [await slot(backend, 14) for _ in range(7)]
+    with pytest.raises(TooLate):
+        await slot(backend, 14, timeout=1.0)
+    loop = asyncio.get_running_loop()
+    eighth = await slot(backend, 14)  # woken when the cap grows, with nothing released
+    assert 2.0 == pytest.approx(loop.time())
+    await asyncio.sleep(2.0)
+    assert 4 == await backend.back_off(
+        LOGIN, 14
+    )  # a new overload halves the 9 in force (7 + 2 steps)
+    for lease in [*leases, eighth]:
+        lease.release()
