@@ -813,8 +813,13 @@ class RedisLimiter(LimiterBackend):
         if seconds > 0:
             await asyncio.wait((future,), timeout=seconds)
 
-    def _held(self, part: _Part, login: str) -> tuple[list[str], list[str], list[str]]:
-        """This part's slots of ``login``, and its pending entries as (keys, ids)."""
+    def _held(self, part: _Part, login: str) -> tuple[list[str], list[object]] | None:
+        """What this part holds of ``login``, as the renew and recover scripts take it.
+
+        The keys (epoch, lost marker, slots, then each pending entry's window) and the
+        trailing arguments (slot count, slot ids, one entry id per pending key); ``None``
+        when it holds nothing.
+        """
         slots = [slot for slot, owner in part.slots.items() if owner == login]
         keys: list[str] = []
         ids: list[str] = []
@@ -822,7 +827,10 @@ class RedisLimiter(LimiterBackend):
             if owner == login:
                 keys += pending_keys
                 ids += [entry] * len(pending_keys)
-        return slots, keys, ids
+        if not slots and not keys:
+            return None
+        tag = self._tag(login)
+        return [f"{tag}:epoch", f"{tag}:lost", f"{tag}:slots", *keys], [len(slots), *slots, *ids]
 
     def _start_renewer(self, part: _Part) -> None:
         if part.renewer is None or part.renewer.done():
@@ -844,43 +852,31 @@ class RedisLimiter(LimiterBackend):
         part.renewer = None
 
     async def _renew(self, part: _Part, login: str) -> None:
-        slots, keys, ids = self._held(part, login)
-        if not slots and not keys:
+        held = self._held(part, login)
+        if held is None:
             return
-        tag = self._tag(login)
+        keys, tail = held
         answer = await self._run(
             part,
             "renew",
-            [f"{tag}:epoch", f"{tag}:lost", f"{tag}:slots", *keys],
-            [
-                self._epochs.get(login, ""),
-                "F:" + self._new_id(),
-                self.lease,
-                len(slots),
-                *slots,
-                *ids,
-            ],
+            keys,
+            [self._epochs.get(login, ""), "F:" + self._new_id(), self.lease, *tail],
         )
         if int(answer[0]) == -1:
             await self._recover(part, login)
 
     async def _recover(self, part: _Part, login: str) -> None:
         """The login's state was lost: start (or join) the restart hold, re-register."""
-        slots, keys, ids = self._held(part, login)
         tag = self._tag(login)
+        keys, tail = self._held(part, login) or (
+            [f"{tag}:epoch", f"{tag}:lost", f"{tag}:slots"],
+            [0],
+        )
         epoch = await self._run(
             part,
             "recover",
-            [f"{tag}:epoch", f"{tag}:lost", f"{tag}:slots", *keys],
-            [
-                self._epochs.get(login, ""),
-                "R:" + self._new_id(),
-                self.lease,
-                _LOST_TTL,
-                len(slots),
-                *slots,
-                *ids,
-            ],
+            keys,
+            [self._epochs.get(login, ""), "R:" + self._new_id(), self.lease, _LOST_TTL, *tail],
         )
         self._epochs[login] = _text(epoch)
         log.warning(
