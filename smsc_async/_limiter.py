@@ -57,21 +57,25 @@ def _digest(text: str) -> str:
 
 @attrs.define(eq=False)
 class Ticket:
-    """A request admitted by its windows (and ``max_rate``): next, a slot.
+    """A request admitted by its windows (and ``max_rate``); with a lease, free to leave.
 
     Attributes:
-        admission: The backend's admission (pending window entries).
+        admission: The backend's admission (pending window entries); ``None`` when
+            :meth:`Limiter.take` had the backend admit and take a slot in one step.
         started: Loop time when the call began to wait.
         reason: The first limit that made it wait, ``""`` while none did.
+        lease: The slot, once taken (:meth:`Limiter.go`, :meth:`Limiter.take`).
     """
 
-    admission: Admission
+    admission: Admission | None
     started: float
     reason: str
+    lease: Lease | None = None
 
     def withdraw(self) -> None:
         """The request will not be sent: its pending entries leave the windows."""
-        self.admission.withdraw()
+        if self.admission is not None:
+            self.admission.withdraw()
 
 
 class Limiter:
@@ -199,11 +203,41 @@ class Limiter:
         Raises:
             TooLate: No slot before ``deadline``; the entries are withdrawn.
         """
+        assert ticket.admission is not None  # noqa: S101 - a ticket of admit()
         now = asyncio.get_running_loop().time()
         lease = await ticket.admission.go(self.cap, _left(deadline, now))
         if lease.waited and not ticket.reason:
             ticket.reason = "concurrency cap"
+        ticket.lease = lease
         return lease
+
+    async def take(
+        self,
+        command: str,
+        declared: Sequence[Rule],
+        params: Mapping[str, str],
+        deadline: float | None,
+    ) -> Ticket:
+        """:meth:`admit` and :meth:`go` in one: the request may leave now (``ticket.lease``).
+
+        Without ``max_rate`` nothing waits between the two, so the backend does both in
+        one step (one script through Redis, when nothing has to wait).
+
+        Raises:
+            TooLate: The waits would pass ``deadline``; nothing is held.
+        """
+        if self._rate is not None:
+            ticket = await self.admit(command, declared, params, deadline)
+            try:
+                await self.go(ticket, deadline)
+            except BaseException:
+                ticket.withdraw()
+                raise
+            return ticket
+        started = asyncio.get_running_loop().time()
+        windows = self.windows(command, declared, params)
+        lease = await self.backend.take(self.login, windows, self.cap, _left(deadline, started))
+        return Ticket(None, started, lease.reason, lease)
 
     def waited(self, ticket: Ticket) -> float:
         """Seconds the call waited for its limits, 0.0 if none made it wait."""

@@ -458,13 +458,10 @@ class CommandPath:
                 self._account, paused.reason, paused.seconds, earned_by=paused.login
             )
         ticket = await self._waiting_for(
-            limiter.admit(command.name, command.rules, params, deadline), command
+            limiter.take(command.name, command.rules, params, deadline), command
         )
-        try:
-            lease = await self._waiting_for(limiter.go(ticket, deadline), command)
-        except BaseException:
-            ticket.withdraw()
-            raise
+        lease = ticket.lease
+        assert lease is not None  # noqa: S101 - take() returns a ticket with its slot
         if deadline is not None and loop.time() >= deadline:
             # No time left to wait for an answer: do not send what we would abandon at once.
             lease.refund()

@@ -47,7 +47,7 @@ _RECOVERY = 2.0
 
 
 class _ProcessLease(Lease):
-    __slots__ = ("_entries", "_limiter", "_login", "_released", "waited")
+    __slots__ = ("_entries", "_limiter", "_login", "_released", "reason", "waited")
 
     def __init__(
         self,
@@ -62,6 +62,7 @@ class _ProcessLease(Lease):
         self._entries = entries
         self._released = False
         self.waited = waited
+        self.reason = ""
 
     def release(self) -> None:
         with self._limiter._lock:  # noqa: SLF001 - the lease is the limiter's own part
