@@ -12,7 +12,7 @@
 
 from smsc_async._client import SmscClient
 from smsc_async._process import ProcessLimiter
-from smsc_async._state import LimiterBackend
+from smsc_async._state import LimiterBackend, Pause
 from smsc_async._types import Format, Rule, Scope
 from smsc_async._version import __version__
 from smsc_async.errors import (
@@ -157,6 +157,7 @@ __all__ = [
     "OperatorTemplate",
     "ParametersError",
     "ParseError",
+    "Pause",
     "ProcessLimiter",
     "Provisioned",
     "RateLimitError",

@@ -62,6 +62,7 @@ EXPECTED = [
     "OperatorTemplate",
     "ParametersError",
     "ParseError",
+    "Pause",
     "ProcessLimiter",
     "Provisioned",
     "RateLimitError",
