@@ -33,6 +33,23 @@ import attrs
 from smsc_async._commands import Command, RetryClass
 from smsc_async._config import ClientConfig
 from smsc_async._limiter import Limiter, Ticket
+from smsc_async._retry import (
+    ClosedInFlight,
+    Unrepeatable,
+    auth_guard,
+    backoff,
+    closed_error,
+    crowded_wait,
+    gives_up,
+    ip_ban,
+    jittered,
+    maybe_applied,
+    never_resend,
+    rate_limited_reason,
+    too_many_in_flight,
+    transport_reason,
+    unreadable,
+)
 from smsc_async._state import Lease, LimiterBackend, TooLate
 from smsc_async._transport import RawReply, ReplyTooLarge, Transport
 from smsc_async._types import Files
@@ -48,7 +65,6 @@ from smsc_async.errors import (
     MaybeAppliedError,
     ParseError,
     RateLimitError,
-    SmscError,
     TransportError,
     api_error_class,
 )
@@ -62,15 +78,6 @@ W = TypeVar("W")
 log = logging.getLogger("smsc_async")
 
 _CHARSET = "utf-8"
-_DUPLICATE_SCRIPTS = frozenset({"send.php", "jobs.php"})
-# After "too many concurrent requests" (someone the limiter does not know holds slots): the
-# first retry waits 0.5-1 s, each further one twice as long (full doubling, equal jitter), up
-# to half a minute, while the backend halves the login's cap (AIMD).
-_CONCURRENCY_WAIT = 1.0
-_CONCURRENCY_WAIT_MAX = 30.0
-_AUTH_GUARD_ERRORS = 4  # the 5th authorisation error within 30 minutes blocks the IP
-_AUTH_WINDOW_MINUTES = 30.0
-_BAN_MINUTES = 30.0  # the longer of SMSC's two IP blocks; which one hit us is not said
 
 
 @attrs.frozen
@@ -84,76 +91,6 @@ class CallOptions:
 
     deadline: float | None = None
     timeout: float | None = None
-
-
-def _never_resend(command: Command[Any], exc: RateLimitError) -> None:
-    """Error 9 to a send as a duplicate: raise :class:`MaybeAppliedError`, do not wait and resend.
-
-    send.php's error 9 says an identical send arrived within the minute (spec §2.3), and
-    that one may have been this very message (an attempt whose answer was lost, e.g. from
-    another process), so sending again could deliver it twice. jobs.php's says the same of
-    an identical mailing (its answer page: "more than one identical request ... within a
-    minute"). Other scripts' error 9 is their general anti-flood rule, waited out as usual.
-    """
-    duplicate = command.script in _DUPLICATE_SCRIPTS and not _too_many_in_flight(exc)
-    if command.retry is RetryClass.SEND and duplicate:
-        detail = f": {exc.message}" if exc.message else ""
-        raise MaybeAppliedError(
-            f"SMSC refused it as a duplicate (error 9{detail}); an identical send within the "
-            "last minute may have been this one, so it is not repeated",
-            command=command.name,
-            request_sent=True,
-        ) from exc
-
-
-class _Unrepeatable(Exception):  # noqa: N818 - a signal: raise its error, do not retry
-    """Carries the error that ends a call at once, past the retry loop's handlers."""
-
-    def __init__(self, error: SmscError) -> None:
-        super().__init__(str(error))
-        self.error = error
-
-
-class _ClosedInFlight(Exception):  # noqa: N818 - a signal, turned into an error by the path
-    """The client was closed while this call's request was on its way: it may have arrived."""
-
-
-def _closed(command: Command[Any], *, sent: bool = False) -> SmscError:
-    """The error of a call the closing of the client ended (``sent``: its request had left).
-
-    A read ends with :class:`ClientClosedError` either way (it changed nothing); a change
-    or a send whose request had left may have been carried out: :class:`MaybeAppliedError`.
-    """
-    if not sent or command.retry is RetryClass.SAFE_READ:
-        when = "before its answer came" if sent else "before it was sent"
-        return ClientClosedError(f"{command.name}: the client was closed {when}")
-    return MaybeAppliedError(
-        "the client was closed before the answer came; the request may have been applied, "
-        "so it is not repeated",
-        command=command.name,
-        request_sent=True,
-    )
-
-
-def _unreadable(command: Command[Any], exc: ParseError) -> MaybeAppliedError:
-    """A change or a send whose answer came but could not be read: it was processed."""
-    # str(exc), not its body: ParseError's own text is what may be shown (redacted).
-    detail = str(exc).removeprefix(f"{command.name}: ")
-    return MaybeAppliedError(
-        f"the answer could not be read ({detail}); the request may have been applied, so "
-        "it is not repeated",
-        command=command.name,
-        request_sent=True,
-    )
-
-
-def _too_many_in_flight(exc: RateLimitError) -> bool:
-    """Error 9 for 15 requests in flight (not for a window): nothing of it was carried out.
-
-    Assumption: SMSC's description of it names concurrency ("too many concurrent
-    requests"); fmt=1 sends no description, so there error 9 reads as a window's.
-    """
-    return "concurrent" in exc.message.lower()
 
 
 class CommandPath:
@@ -310,7 +247,7 @@ class CommandPath:
                 raise
             self._stopped.discard(task)
             _uncancel(task)
-            raise _closed(command) from None
+            raise closed_error(command) from None
         finally:
             self._waiters.discard(task)
 
@@ -334,19 +271,18 @@ class CommandPath:
                 return await self._final(command, params, files, deadline, options)
             except ParseError as exc:  # a read's (the others' end in _final)
                 failure = exc
-                wait = self._config.backoff * 2 ** (attempt - 1)
+                wait = backoff(self._config.backoff, attempt)
                 reason = "unreadable answer"
-            except _Unrepeatable as stop:
+            except Unrepeatable as stop:
                 raise stop.error from None
             except RateLimitError as exc:
-                _never_resend(command, exc)
+                never_resend(command, exc)
                 failure = exc
-                if _too_many_in_flight(exc):
+                if too_many_in_flight(exc):
                     # Slots held by someone we do not see: fewer in flight for a while, and
                     # retries spread out, so they cannot pile up on the server.
                     crowded += 1
-                    base = min(_CONCURRENCY_WAIT * 2 ** (crowded - 1), _CONCURRENCY_WAIT_MAX)
-                    wait = self._random.uniform(base / 2, base)
+                    wait = crowded_wait(crowded, self._random)
                     await self._backend.back_off(self._login, self._config.max_concurrency)
                 else:
                     wait = limiter.longest(command.name, command.rules)
@@ -354,28 +290,23 @@ class CommandPath:
                     # hold every call of these windows until it has slid.
                     windows = limiter.windows(command.name, command.rules, params)
                     await self._backend.hold(self._login, windows, wait)
-                reason = f"error 9 ({exc.message or 'rate limited'})"
+                reason = rate_limited_reason(exc)
             except (IpBlockedError, AuthError) as exc:
                 await self._paused_by(command, exc)
                 raise
             except MaybeAppliedError:
                 raise
             except TransportError as exc:
-                if exc.request_sent and command.retry is not RetryClass.SAFE_READ:
-                    raise MaybeAppliedError(
-                        f"{exc.args[0].split(': ', 1)[-1]}; the request may have been "
-                        "applied, so it is not repeated",
-                        command=command.name,
-                        request_sent=True,
-                        status_code=exc.status_code,
-                    ) from exc
+                lost = maybe_applied(command, exc)
+                if lost is not None:
+                    raise lost from exc
                 failure = exc
-                wait = self._config.backoff * 2 ** (attempt - 1)
-                when = "after" if exc.request_sent else "before"
-                reason = f"transport error {when} sending"
-            wait += self._random.uniform(0, self._config.jitter)
-            late_by = deadline is not None and loop.time() + wait > deadline
-            if attempt > self._config.retries or late_by:
+                wait = backoff(self._config.backoff, attempt)
+                reason = transport_reason(exc)
+            wait = jittered(wait, self._config.jitter, self._random)
+            if gives_up(
+                attempt, self._config.retries, now=loop.time(), wait=wait, deadline=deadline
+            ):
                 if isinstance(failure, RateLimitError):
                     failure.retry_after = wait
                 raise failure
@@ -395,26 +326,26 @@ class CommandPath:
     ) -> T:
         """One attempt, its failures that end the call turned into the errors they raise."""
         if self.closed:  # while this call paused between attempts
-            raise _closed(command)
+            raise closed_error(command)
         try:
             return await self._attempt(command, params, files, deadline, options)
-        except _ClosedInFlight:
-            raise _closed(command, sent=True) from None
+        except ClosedInFlight:
+            raise closed_error(command, sent=True) from None
         except ReplyTooLarge as big:
             # Asking again would bring the same answer: never repeated, even a read.
             error = ParseError(str(big), command=command.name)
             if command.retry is RetryClass.SAFE_READ:
-                raise _Unrepeatable(error) from None
-            raise _unreadable(command, error) from error
+                raise Unrepeatable(error) from None
+            raise unreadable(command, error) from error
         except ParseError as exc:
             # The server answered, so it processed the request: a change or a send is not
             # repeated; a read is asked again (a cut body, a proxy's page) by the caller.
             if command.retry is not RetryClass.SAFE_READ:
-                raise _unreadable(command, exc) from exc
+                raise unreadable(command, exc) from exc
             raise
         except TooLate as late:
             # Refused here, not by SMSC: its own class, saying nothing was sent.
-            raise _Unrepeatable(
+            raise Unrepeatable(
                 DeadlineTooShortError(late.reason, command=command.name, retry_after=late.wait)
             ) from None
 
@@ -426,17 +357,12 @@ class CommandPath:
         """
         minute = self._config.minute
         if isinstance(exc, IpBlockedError):
-            pause = await self._backend.ban(
-                self._where, self._account, _BAN_MINUTES * minute, "SMSC blocked this IP (error 4)"
-            )
+            seconds, reason = ip_ban(minute)
+            pause = await self._backend.ban(self._where, self._account, seconds, reason)
             self._emit(LoginPaused(command.name, self._account, pause.seconds, pause.reason))
             return
-        guard = await self._backend.auth_failed(
-            self._where,
-            self._account,
-            limit=_AUTH_GUARD_ERRORS,
-            span=_AUTH_WINDOW_MINUTES * minute,
-        )
+        limit, span = auth_guard(minute)
+        guard = await self._backend.auth_failed(self._where, self._account, limit=limit, span=span)
         if guard is not None:
             self._emit(LoginPaused(command.name, self._account, guard.seconds, guard.reason))
 
@@ -524,7 +450,7 @@ class CommandPath:
             ) from None
         except asyncio.CancelledError:
             if exchange.cancelled() and self.closed and not _cancelling():
-                raise _ClosedInFlight from None  # aclose() stopped it, not our caller
+                raise ClosedInFlight from None  # aclose() stopped it, not our caller
             self._abandon(exchange)
             raise
 

@@ -62,8 +62,23 @@ UPPER = ("smsc_async._client", "smsc_async.resources", "smsc_async.testing", "sm
         ),
         # Resources never reach up to the client.
         (_modules("resources"), ("httpx", "smsc_async._client", "smsc_async.testing")),
+        # The retry policy only decides: no I/O, no limiter, below the command path.
+        (
+            _modules("_retry.py"),
+            (
+                "httpx",
+                "anyio",
+                "asyncio",
+                "aiolimiter",
+                "smsc_async._transport",
+                "smsc_async._limiter",
+                "smsc_async._state",
+                "smsc_async._path",
+                *UPPER,
+            ),
+        ),
     ],
-    ids=["base", "models", "formats", "transport", "resources"],
+    ids=["base", "models", "formats", "transport", "resources", "retry"],
 )
 def test_imports_point_down(paths: list[Path], forbidden: tuple[str, ...]) -> None:
     """No module imports from a layer above its own."""
