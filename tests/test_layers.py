@@ -77,8 +77,18 @@ UPPER = ("smsc_async._client", "smsc_async.resources", "smsc_async.testing", "sm
                 *UPPER,
             ),
         ),
+        # The wire form and the answer's meaning are pure too, like the decoders they use.
+        (
+            _modules("_wire.py"),
+            ("httpx", "anyio", "asyncio", "aiolimiter", "smsc_async._limiter", "smsc_async._state"),
+        ),
+        # The command path's parts sit below it.
+        (
+            _modules("_retry.py", "_coalesce.py", "_inflight.py", "_wire.py"),
+            ("smsc_async._path", "smsc_async._limiter", *UPPER),
+        ),
     ],
-    ids=["base", "models", "formats", "transport", "resources", "retry"],
+    ids=["base", "models", "formats", "transport", "resources", "retry", "wire", "path-parts"],
 )
 def test_imports_point_down(paths: list[Path], forbidden: tuple[str, ...]) -> None:
     """No module imports from a layer above its own."""
