@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
+import itertools
 from collections.abc import Iterator
 
 import pytest
@@ -49,6 +50,21 @@ def _fresh_process_limits() -> Iterator[None]:
     ProcessLimiter.default().reset()
     yield
     ProcessLimiter.default().reset()
+
+
+_state_dirs = itertools.count()
+
+
+@pytest.fixture(autouse=True)
+def _private_state_dir(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The command line's state (its auth guard) goes to a fresh dir per test, never the cache.
+
+    The dir is made only when a test writes there.
+    """
+    base = tmp_path_factory.getbasetemp() / "smsc-state"
+    monkeypatch.setenv("SMSC_STATE_DIR", str(base / str(next(_state_dirs))))
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -22,7 +22,15 @@ import attrs
 import click
 from rich.console import Console
 
-from smsc_async import Format, MaybeAppliedError, SmscClient, SmscError, ValidationError
+from smsc_async import (
+    Format,
+    LoginPausedError,
+    MaybeAppliedError,
+    SmscClient,
+    SmscError,
+    ValidationError,
+)
+from smsc_async.cli._guard import STATE_FILE, FileGuardLimiter, state_dir
 
 __all__ = [
     "Account",
@@ -40,6 +48,8 @@ __all__ = [
 
 P = ParamSpec("P")
 T = TypeVar("T")
+
+ENV_REDIS_URL = "SMSC_REDIS_URL"  # the SDK's contract name (SmscClient.from_env reads it too)
 
 FORMATS = {"json": Format.JSON, "xml": Format.XML, "csv": Format.CSV, "lines": Format.LINES}
 
@@ -101,7 +111,12 @@ def print_json(value: object) -> None:
 
 @attrs.frozen
 class Account:
-    """The account and server the command talks to, from options or ``SMSC_*`` variables."""
+    """The account and server the command talks to, from options or ``SMSC_*`` variables.
+
+    ``redis_url`` (``--redis-url`` / ``SMSC_REDIS_URL``) shares the limits and the
+    authorisation guard through Redis; without it the guard is kept between runs in a
+    state file (:mod:`smsc_async.cli._guard`).
+    """
 
     login: str | None
     password: str | None = attrs.field(repr=False)
@@ -109,12 +124,14 @@ class Account:
     base_url: str | None
     fmt: Format
     retries: int = 3
+    redis_url: str | None = attrs.field(default=None, repr=False)  # may hold Redis's password
 
     def client(self) -> SmscClient:
-        """A client for the account.
+        """A client for the account, with the limiter that keeps its guard between runs.
 
         Raises:
-            UserError: No credentials, or conflicting ones.
+            UserError: No credentials, or conflicting ones; a Redis URL that is not one,
+                or one without redis-py installed.
         """
         if self.apikey is None and (self.login is None or self.password is None):
             raise UserError(
@@ -127,8 +144,31 @@ class Account:
         if self.apikey is not None:
             if self.login is not None:
                 raise UserError("give an API key, or a login and password, not both")
-            return SmscClient(apikey=self.apikey, **options)
-        return SmscClient(login=self.login, password=self.password, **options)
+            options["apikey"] = self.apikey
+        else:
+            options.update(login=self.login, password=self.password)
+        if self.redis_url is not None:
+            return _shared_client(self.redis_url, options)
+        # Each run is a process of its own: the guard's errors and pauses go to a file, so
+        # that five runs with a wrong password cannot earn SMSC's 30-minute IP block.
+        return SmscClient(limiter=FileGuardLimiter(state_dir() / STATE_FILE), **options)
+
+
+def _shared_client(url: str, options: dict[str, Any]) -> SmscClient:
+    """A client whose limits and guard live in Redis at ``url``, as ``from_env`` makes one.
+
+    ``from_env`` builds the :class:`~smsc_async.redis.RedisLimiter`, owned by the client
+    and closed with it; the URL (and its password) is never echoed.
+    """
+    try:
+        return SmscClient.from_env({ENV_REDIS_URL: url}, **options)
+    except ValidationError as exc:
+        if ENV_REDIS_URL not in exc.fields:
+            raise
+        # e.g. "SMSC_REDIS_URL: is set, but redis-py is not installed: pip install ..."
+        raise UserError("; ".join(str(e) for e in exc.errors)) from None
+    except ValueError as exc:  # RedisLimiter.from_url: not a redis:// address
+        raise UserError(f"--redis-url ({ENV_REDIS_URL}): {exc}") from None
 
 
 def fmt_option(function: Callable[P, T]) -> Callable[P, T]:
@@ -158,6 +198,14 @@ def account_options(function: Callable[..., T]) -> Callable[..., T]:
     )
     @click.option("--apikey", envvar="SMSC_APIKEY", show_envvar=True, default=None, help="API key.")
     @click.option(
+        "--redis-url",
+        envvar=ENV_REDIS_URL,
+        show_envvar=True,
+        default=None,
+        help="Share the limits and the authorisation guard with other processes through "
+        "this Redis (redis://...; needs smsc_async[redis]).",
+    )
+    @click.option(
         "--base-url",
         envvar="SMSC_BASE_URL",
         show_envvar=True,
@@ -179,6 +227,7 @@ def account_options(function: Callable[..., T]) -> Callable[..., T]:
         login: str | None,
         password: str | None,
         apikey: str | None,
+        redis_url: str | None,
         base_url: str | None,
         fmt_name: str,
         retries: int,
@@ -191,6 +240,7 @@ def account_options(function: Callable[..., T]) -> Callable[..., T]:
             base_url=base_url or None,
             fmt=FORMATS[fmt_name],
             retries=retries,
+            redis_url=redis_url or None,
         )
         return function(*args, account=account, **kwargs)
 
@@ -217,5 +267,13 @@ def run(account: Account, work: Callable[[SmscClient], Awaitable[T]]) -> T:
         raise UserError(str(exc)) from None
     except MaybeAppliedError as exc:
         raise MaybeAppliedFailure(str(exc)) from None
+    except LoginPausedError as exc:
+        raise SmscFailure(f"{exc} (until {_clock_time(exc.retry_after)})") from None
     except SmscError as exc:
         raise SmscFailure(str(exc)) from None
+
+
+def _clock_time(seconds: float) -> str:
+    """The local wall-clock time ``seconds`` from now, e.g. ``"14:32:05"``."""
+    end = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=seconds)
+    return end.astimezone().strftime("%H:%M:%S")
