@@ -368,9 +368,17 @@ class DeadlineTooShortError(RateLimitError):
             retry_after=retry_after,
         )
         self.reason = reason
+        # Its own text, not ApiError's "SMSC error 9 (...)" (SMSC never answered): args is
+        # what str(), logs and error trackers show.
+        self.args = (f"{command}: {self.message}",)
 
-    def __str__(self) -> str:
-        return f"{self.command}: {self.message}"
+    def __repr__(self) -> str:
+        # Refused here, before sending; ``code`` stays 9 only so handlers of SMSC's 9 match.
+        what = f"{self.command}: refused locally, nothing was sent"
+        return (
+            f"{type(self).__name__}({what!r}, reason={redact(self.reason)!r}, "
+            f"retry_after={self.retry_after!r})"
+        )
 
 
 class CodeAlreadySentError(ApiError):

@@ -12,6 +12,7 @@ from smsc_async import (
     ApiError,
     AuthError,
     CodeAlreadySentError,
+    DeadlineTooShortError,
     Format,
     InsufficientFundsError,
     InvalidCodeError,
@@ -258,6 +259,31 @@ def test_rate_limit_error_is_an_api_error() -> None:
     assert isinstance(error, SmscError)
     assert (9, None) == (error.code, error.retry_after)
     assert 1.5 == RateLimitError(9, "", command="x", retry_after=1.5).retry_after
+
+
+def test_a_deadline_too_short_error_is_shown_as_refused_locally_not_as_smscs_nine() -> None:
+    """Its repr says it was refused here and names command, reason and retry_after, no error 9."""
+    error = DeadlineTooShortError("senders.add: 1 per 60 s", command="senders.add", retry_after=3.0)
+    expected = (
+        "DeadlineTooShortError('senders.add: refused locally, nothing was sent', "
+        "reason='senders.add: 1 per 60 s', retry_after=3.0)"
+    )
+    assert expected == repr(error)
+
+
+def test_a_deadline_too_short_error_keeps_its_text_and_rate_limit_compatibility() -> None:
+    """Still a RateLimitError with code 9; its text and args are its own, not "SMSC error 9"."""
+    error = DeadlineTooShortError("max_rate", command="tariffs.get", retry_after=0.25)
+    text = (
+        "tariffs.get: nothing was sent: waiting 0.25 s for max_rate would pass the call's deadline"
+    )
+    assert (True, 9, 0.25, "max_rate") == (
+        isinstance(error, RateLimitError),
+        error.code,
+        error.retry_after,
+        error.reason,
+    )
+    assert (text, (text,)) == (str(error), error.args)
 
 
 def test_every_api_error_is_an_smsc_error() -> None:

@@ -22,6 +22,7 @@ from click.testing import CliRunner
 
 from smsc_async import (
     AuthError,
+    DeadlineTooShortError,
     Format,
     ParametersError,
     ParseError,
@@ -214,6 +215,16 @@ def test_a_parse_error_masks_every_credential_field_of_an_echo(body: str) -> Non
     assert [] == [s for s in (ECHOED, SUB_ECHOED) if s in shown]
     assert "***" in exc.excerpt
     assert "***" in exc.reason
+
+
+def test_a_deadline_error_shows_no_secret_in_its_text_repr_or_args() -> None:
+    """Refused locally: str, repr and args mask a live secret, even one its reason named."""
+    secret = Secret(PASSWORD)  # alive: its value is masked wherever it appears
+    exc = DeadlineTooShortError(f"a window of {PASSWORD}", command="senders.add", retry_after=3.0)
+    shown = [str(exc), repr(exc), repr(exc.args)]
+    assert [False, False, False] == [PASSWORD in text for text in shown]
+    assert [True, True, True] == ["a window of ***" in text for text in shown]
+    assert "***" == str(secret)
 
 
 def test_redaction_leaves_an_answer_without_credentials_as_it_was() -> None:
