@@ -8,34 +8,44 @@
     async with SmscClient(login=..., password=..., limiter=limiter) as smsc: ...
 
 This is the only module that imports redis (redis-py's asyncio client, ``redis>=5``); it
-works with Redis 6.2 or later and with Valkey. What it keeps, per login (see
-:mod:`smsc_async._state` for what every backend guarantees):
+works with Redis 6.2 or later and with Valkey. Its Lua scripts are package data
+(``smsc_async/_lua/*.lua``), each headed by what it guarantees. What it keeps, per login
+(see :mod:`smsc_async._state` for what every backend guarantees):
 
 - **Windows**: an exact sliding log per rule key (a sorted set of send times), plus a
   sorted set of *pending* entries (joined, not yet sent) scored by the end of their lease.
-  One Lua script admits a request into all its windows at once or into none, and answers
-  how long to wait otherwise. Every time is **Redis's own clock** (``TIME`` inside the
+  One script admits a request into all its windows at once or into none, and answers how
+  long to wait otherwise. Every time is **Redis's own clock** (``TIME`` inside the
   scripts): the workers' clocks are never compared.
 - **Slots**: the in-flight cap as a leased counting semaphore (a sorted set of slot ids
-  scored by expiry). A background task renews every lease this limiter holds every
-  ``lease / 3`` seconds, so a slot outlives a slow exchange, and a worker killed with
-  SIGKILL gives its slots (and pending entries) back within ``lease``. :meth:`back_off`
-  (AIMD) is kept in Redis too, so every sharer lowers its cap at once.
+  scored by expiry) with a **queue** in front of it: a request that must wait for a slot
+  takes its place by priority (requests of a window someone waits for first, since their
+  sending decides when it admits again; then by when the call first asked, by Redis's
+  clock), and a release tells the first in line that it is their turn. So a request its
+  window held back for a minute is not overtaken by the requests that came meanwhile, and
+  a release wakes one waiter, not every waiter of every process. A background task
+  renews every lease this limiter holds every ``lease / 3`` seconds, so a slot outlives a
+  slow exchange, and a worker killed with SIGKILL gives its slots (and pending entries,
+  and places in the queue) back within ``lease``. :meth:`back_off` (AIMD) is kept in Redis
+  too, so every sharer lowers its cap at once.
 - **Blocks and pauses** (``hold``, ``ban``, the auth guard) as keys with TTLs.
+
+**One round trip.** A request with nothing to wait for (the command path without
+``max_rate``: :meth:`RedisLimiter.take`) is admitted into its windows, given its slot and
+stamped by one script; the release follows in the background when its exchange ends.
 
 Every key of one login shares one Redis Cluster hash tag (``{prefix:login}``), and every
 key of a pause domain its own, so every script touches one slot. Logins are escaped (``%``
 encoding) so a brace in a login cannot break its tag.
 
 **Waiting.** A script that cannot admit says how long until the window frees (or that a
-decisive entry is still pending, or until the earliest slot lease ends). The waiter sleeps
-that long (plus a little jitter) and wakes early when a slot is released or a pending entry
-withdrawn: releases ``PUBLISH`` on one channel per prefix, and one pub/sub connection per
-event loop hands them to the waiters of that login. Pub/sub rather than ``BLPOP`` on a
-list: a list wakes one waiter per push and ties up one pooled connection per waiter, while
-pub/sub fans one message out to every waiter of every sharer over one connection; a lost
-message (no one subscribed yet, a reconnect) costs only a later wake, because a waiter
-never sleeps more than two seconds between checks when it counts on a message.
+decisive entry is still pending, or that the request is queued for a slot). The waiter
+sleeps that long (plus a little jitter) and wakes early on a message: ``PUBLISH`` on one
+channel per prefix, and one pub/sub connection per event loop hands the messages to the
+waiters they name. Pub/sub rather than ``BLPOP`` on a list: a list ties up one pooled
+connection per waiter. A lost message (no one subscribed yet, a reconnect) costs only a
+later wake, because a waiter that counts on one never sleeps more than two seconds
+between checks.
 
 **Redis restarted (empty) mid-run.** The sends it forgot are still in SMSC's windows. Each
 login has an *epoch* key, written on first use and remembered by every sharer; a script
@@ -44,11 +54,12 @@ first sharer to see it writes a *restart hold*: every window of the login is the
 its full span from that moment (whoever admits into it, with its own span), and no new slot
 is granted for ``restart_hold`` seconds while every sharer re-registers the slots and
 pending entries it holds (each does so when its pub/sub connection comes back, or at its
-next script call or renewal, whichever is first). Pauses this limiter has seen are
-re-asserted from its memory. A sharer that starts only after the restart, before any
-running sharer noticed it, cannot tell a restart from a first use: the running sharers'
-hold starts at their next call. A Redis that restores an *old* snapshot is not detected:
-run it without persistence, or with ``appendfsync always``.
+next script call or renewal, whichever is first); queued requests take their places again
+at their next check. Pauses this limiter has seen are re-asserted from its memory. A
+sharer that starts only after the restart, before any running sharer noticed it, cannot
+tell a restart from a first use: the running sharers' hold starts at their next call. A
+Redis that restores an *old* snapshot is not detected: run it without persistence, or with
+``appendfsync always``.
 
 **Redis down.** By default every call fails fast with
 :class:`~smsc_async.errors.LimiterUnavailableError` (nothing is sent: without the shared
@@ -63,14 +74,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib.resources
 import logging
 import math
 import secrets
 import threading
 import time
 import weakref
-from collections.abc import Callable, Coroutine, Sequence
-from typing import Any, Literal
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from typing import Any, Literal, TypeVar
 from urllib.parse import quote, unquote, urlsplit
 
 import redis.asyncio as aioredis
@@ -94,6 +106,7 @@ from smsc_async.errors import LimiterUnavailableError
 __all__ = ["RedisLimiter"]
 
 log = logging.getLogger("smsc_async")
+R = TypeVar("R")
 
 _CAP_REASON = "concurrency cap"
 _GROW_EVERY = 2.0
@@ -102,313 +115,36 @@ _LOST_TTL = 2 * 86_400
 """Seconds a restart hold is kept: longer than any rule window's span."""
 _WAKE_POLL = 2.0
 """The longest sleep of a waiter that counts on a pub/sub wake (a lost message's cost)."""
+_SUBSCRIBING_POLL = 0.05
+"""The longest sleep while this loop's pub/sub connection is not subscribed yet."""
 _RETRY_REDIS = 1.0
 """Seconds the process fallback serves before Redis is tried again."""
-_RESOLUTION = 1e-6
 
-# --- Lua --------------------------------------------------------------------------------
-# Times are seconds (floats) by Redis's clock; answers carry durations in whole
-# microseconds, since Redis turns a Lua number into an integer.
 
-_NOW = """
-local t = redis.call('TIME')
-local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
-"""
+def _lua(*names: str) -> str:
+    folder = importlib.resources.files("smsc_async") / "_lua"
+    return "\n".join((folder / f"{name}.lua").read_text(encoding="utf-8") for name in names)
 
-# KEYS[1] the login's epoch, ARGV[1] the epoch this sharer knows ('' = none yet), ARGV[2] a
-# fresh one to write on first use. A missing or changed epoch after use means the state was
-# lost (a restart): answer {-1} and touch nothing.
-_EPOCH = """
-local epoch = redis.call('GET', KEYS[1])
-if not epoch then
-  if ARGV[1] ~= '' then return {-1} end
-  epoch = ARGV[2]
-  redis.call('SET', KEYS[1], epoch)
-elseif ARGV[1] ~= '' and epoch ~= ARGV[1] then
-  return {-1}
-end
-local lost = tonumber(redis.call('GET', KEYS[2]) or '')
-"""
 
-# The cap in force: AIMD state {cur, t} in a hash; grows back by one every `grow` seconds.
-_CAP_NOW = """
-local function cap_now(key, cap, grow, now)
-  local v = redis.call('HMGET', key, 'cur', 't')
-  if not v[1] then return cap end
-  local c = tonumber(v[1]) + math.floor((now - tonumber(v[2])) / grow)
-  if c > cap then c = cap end
-  return c
-end
-"""
-
-# ADMIT: join every window at once, or none. Guarantees: (1) an entry is admitted into a
-# window only if fewer than `limit` entries (sent within `span`, or pending with a live
-# lease) are in it; (2) all windows or none, atomically; (3) a block or a restart hold
-# keeps the window shut. Otherwise answers the longest wait and which window needs it,
-# flagged when the decisive (limit-th most recent) entry is pending: it will be sent no
-# earlier than now, so the wait is at least `span`, unless it is withdrawn (a wake).
-# KEYS: epoch, lost, then per window: log, pending, block. ARGV: known epoch, fresh epoch,
-# entry id, lease, n, then per window: limit, span.
-_ADMIT = (
-    _NOW
-    + _EPOCH
-    + """
-local lease = tonumber(ARGV[4])
-local n = tonumber(ARGV[5])
-local worst, which, pend = 0, 0, 0
-for i = 1, n do
-  local w, p, b = KEYS[3 * i], KEYS[3 * i + 1], KEYS[3 * i + 2]
-  local limit = tonumber(ARGV[4 + 2 * i])
-  local span = tonumber(ARGV[5 + 2 * i])
-  redis.call('ZREMRANGEBYSCORE', w, '-inf', now - span)
-  redis.call('ZREMRANGEBYSCORE', p, '-inf', now)
-  local free = tonumber(redis.call('GET', b) or '0')
-  if lost and lost + span > free then free = lost + span end
-  local pending = redis.call('ZCARD', p)
-  local sent = redis.call('ZCARD', w)
-  local on = 0
-  if pending + sent >= limit then
-    if pending >= limit then
-      on = 1
-      if now + span > free then free = now + span end
-    else
-      local at = sent - (limit - pending)
-      local e = redis.call('ZRANGE', w, at, at, 'WITHSCORES')
-      if tonumber(e[2]) + span > free then free = tonumber(e[2]) + span end
-    end
-  end
-  local wait = free - now
-  if wait > 0.000001 and wait > worst then worst, which, pend = wait, i, on end
-end
-if which > 0 then return {1, math.ceil(worst * 1000000), which, pend, epoch} end
-for i = 1, n do
-  redis.call('ZADD', KEYS[3 * i + 1], now + lease, ARGV[3])
-  redis.call('PEXPIRE', KEYS[3 * i + 1], math.ceil(lease * 1000) + 1000)
-end
-return {0, 0, 0, 0, epoch}
-"""
-)
-
-# GO: take a slot of the cap in force and stamp the request's entries with now, in one
-# step. Guarantees: never more than the cap in force of live slots; no slot during a
-# restart hold; the entries move from pending to the log stamped by Redis's clock. Else
-# answers the wait until the earliest slot lease ends (releases wake earlier).
-# KEYS: epoch, lost, slots, cap, then per window: log, pending. ARGV: known epoch, fresh
-# epoch, slot id, entry id, lease, cap, grow, restart hold, n, then per window: span.
-_GO = (
-    _NOW
-    + _EPOCH
-    + _CAP_NOW
-    + """
-local lease = tonumber(ARGV[5])
-local hold = tonumber(ARGV[8])
-if lost and now < lost + hold then
-  return {1, math.ceil((lost + hold - now) * 1000000), 0, 0, epoch}
-end
-redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now)
-local cap = cap_now(KEYS[4], tonumber(ARGV[6]), tonumber(ARGV[7]), now)
-if redis.call('ZCARD', KEYS[3]) >= cap then
-  local e = redis.call('ZRANGE', KEYS[3], 0, 0, 'WITHSCORES')
-  local wait = lease
-  if e[2] then wait = tonumber(e[2]) - now end
-  return {1, math.ceil(wait * 1000000), 0, 0, epoch}
-end
-redis.call('ZADD', KEYS[3], now + lease, ARGV[3])
-redis.call('PEXPIRE', KEYS[3], math.ceil(lease * 1000) + 1000)
-for i = 1, tonumber(ARGV[9]) do
-  local span = tonumber(ARGV[9 + i])
-  redis.call('ZREM', KEYS[4 + 2 * i], ARGV[4])
-  redis.call('ZADD', KEYS[3 + 2 * i], now, ARGV[4])
-  redis.call('PEXPIRE', KEYS[3 + 2 * i], math.ceil(span * 1000) + 1000)
-end
-return {0, 0, 0, 0, epoch}
-"""
-)
-
-# RELEASE: the slot leaves the semaphore; every waiter of the login is told.
-# KEYS: slots. ARGV: slot id, channel, message.
-_RELEASE = """
-redis.call('ZREM', KEYS[1], ARGV[1])
-redis.call('PUBLISH', ARGV[2], ARGV[3])
-return 0
-"""
-
-# WITHDRAW: pending entries of a request that will not be sent leave their windows; the
-# waiters on a pending decisive entry are told. KEYS: pending sets. ARGV: entry id,
-# channel, message.
-_WITHDRAW = """
-local gone = 0
-for i = 1, #KEYS do gone = gone + redis.call('ZREM', KEYS[i], ARGV[1]) end
-if gone > 0 then redis.call('PUBLISH', ARGV[2], ARGV[3]) end
-return gone
-"""
-
-# REFUND: a sent request that certainly never reached SMSC leaves its logs. Waiters keep
-# the times they planned (no message); later admissions gain. KEYS: logs and pending sets.
-_REFUND = """
-for i = 1, #KEYS do redis.call('ZREM', KEYS[i], ARGV[1]) end
-return 0
-"""
-
-# RENEW: extend the leases of the slots and pending entries this sharer holds (only those
-# still there: a lease that ended is not revived). Answers {-1} if the state was lost.
-# KEYS: epoch, lost, slots, then pending sets. ARGV: known epoch, fresh epoch, lease,
-# number of slots, slot ids, then one entry id per pending set.
-_RENEW = (
-    _NOW
-    + _EPOCH
-    + """
-local lease = tonumber(ARGV[3])
-local slots = tonumber(ARGV[4])
-for i = 1, slots do redis.call('ZADD', KEYS[3], 'XX', now + lease, ARGV[4 + i]) end
-if slots > 0 then redis.call('PEXPIRE', KEYS[3], math.ceil(lease * 1000) + 1000) end
-for i = 4, #KEYS do
-  redis.call('ZADD', KEYS[i], 'XX', now + lease, ARGV[1 + slots + i])
-  redis.call('PEXPIRE', KEYS[i], math.ceil(lease * 1000) + 1000)
-end
-return {0, epoch}
-"""
-)
-
-# RECOVER: after a loss. The first sharer to see it writes the restart hold (now) and a new
-# epoch marked 'R:'; a sharer finding an 'R:' epoch it does not know adopts it (the hold
-# stands). Either way its own slots and pending entries are registered again.
-# KEYS: epoch, lost, slots, then pending sets. ARGV: known epoch, new epoch, lease, hold
-# ttl, number of slots, slot ids, then one entry id per pending set.
-_RECOVER = (
-    _NOW
-    + """
-local epoch = redis.call('GET', KEYS[1])
-if epoch == ARGV[1] then return epoch end
-if not (epoch and string.sub(epoch, 1, 2) == 'R:') then
-  epoch = ARGV[2]
-  redis.call('SET', KEYS[1], epoch)
-  redis.call('SET', KEYS[2], string.format('%.6f', now), 'EX', tonumber(ARGV[4]))
-end
-local lease = tonumber(ARGV[3])
-local slots = tonumber(ARGV[5])
-for i = 1, slots do redis.call('ZADD', KEYS[3], now + lease, ARGV[5 + i]) end
-if slots > 0 then redis.call('PEXPIRE', KEYS[3], math.ceil(lease * 1000) + 1000) end
-for i = 4, #KEYS do
-  redis.call('ZADD', KEYS[i], now + lease, ARGV[2 + slots + i])
-  redis.call('PEXPIRE', KEYS[i], math.ceil(lease * 1000) + 1000)
-end
-return epoch
-"""
-)
-
-# HOLD: SMSC said 9: each window admits nothing until now + seconds (a block only grows).
-# KEYS: block keys. ARGV: seconds.
-_HOLD = (
-    _NOW
-    + """
-local seconds = tonumber(ARGV[1])
-for i = 1, #KEYS do
-  if tonumber(redis.call('GET', KEYS[i]) or '0') < now + seconds then
-    redis.call('SET', KEYS[i], string.format('%.6f', now + seconds),
-               'PX', math.ceil(seconds * 1000))
-  end
-end
-return 0
-"""
-)
-
-# BACK_OFF: the cap in force halves (at least 1) and grows back by one every `grow`.
-# KEYS: cap. ARGV: configured cap, grow.
-_BACK_OFF = (
-    _NOW
-    + _CAP_NOW
-    + """
-local cap = tonumber(ARGV[1])
-local grow = tonumber(ARGV[2])
-local new = math.max(1, math.floor(cap_now(KEYS[1], cap, grow, now) / 2))
-redis.call('HSET', KEYS[1], 'cur', new, 't', string.format('%.6f', now))
-redis.call('PEXPIRE', KEYS[1], math.ceil((cap - new + 1) * grow * 1000))
-return new
-"""
-)
-
-# Pauses of one domain: a hash {until, reason, login} with a TTL; a pause only grows.
-_PAUSE_LUA = """
-local function pause(key, now, seconds, reason, login)
-  if tonumber(redis.call('HGET', key, 'until') or '0') < now + seconds then
-    redis.call('HSET', key, 'until', string.format('%.6f', now + seconds),
-               'reason', reason, 'login', login)
-    redis.call('PEXPIRE', key, math.ceil(seconds * 1000))
-  end
-end
-local function current(key, now)
-  local v = redis.call('HMGET', key, 'until', 'reason', 'login')
-  if not v[1] or tonumber(v[1]) <= now then return {} end
-  return {math.ceil((tonumber(v[1]) - now) * 1000000), v[2], v[3]}
-end
-"""
-
-# PAUSED: the pause in force. KEYS: pause.
-_PAUSED = _NOW + _PAUSE_LUA + "return current(KEYS[1], now)\n"
-
-# BAN: pause for `seconds` (unless a longer pause holds). KEYS: pause. ARGV: seconds,
-# reason, login.
-_BAN = (
-    _NOW
-    + _PAUSE_LUA
-    + """
-pause(KEYS[1], now, tonumber(ARGV[1]), ARGV[2], ARGV[3])
-return current(KEYS[1], now)
-"""
-)
-
-# AUTH_FAILED: count an authorisation error; with `limit` of them within `span`, pause
-# until the oldest of those leaves the span. KEYS: pause, errors. ARGV: limit, span,
-# member, reason, login.
-_AUTH_FAILED = (
-    _NOW
-    + _PAUSE_LUA
-    + """
-local limit = tonumber(ARGV[1])
-local span = tonumber(ARGV[2])
-redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - span)
-redis.call('ZADD', KEYS[2], now, ARGV[3])
-redis.call('PEXPIRE', KEYS[2], math.ceil(span * 1000) + 1000)
-local n = redis.call('ZCARD', KEYS[2])
-if n < limit then return {} end
-local e = redis.call('ZRANGE', KEYS[2], n - limit, n - limit, 'WITHSCORES')
-pause(KEYS[1], now, tonumber(e[2]) + span - now, ARGV[4], ARGV[5])
-return current(KEYS[1], now)
-"""
-)
-
-# NEXT_ID: a counter per login, unique for every sharer: starts at a random point when
-# absent, wraps within 1..ID_MAX. KEYS: counter. ARGV: start, ID_MAX.
-_NEXT_ID = """
-local v = redis.call('INCR', KEYS[1])
-if v == 1 then
-  v = tonumber(ARGV[1])
-  redis.call('SET', KEYS[1], v)
-elseif v > tonumber(ARGV[2]) then
-  v = 1
-  redis.call('SET', KEYS[1], v)
-end
-return v
-"""
-
+# Each script with the shared parts it needs (clock.lua: Redis's TIME; login.lua: the
+# epoch and the slot queue; pause.lua: pause domains).
 _SCRIPTS = {
-    "admit": _ADMIT,
-    "go": _GO,
-    "release": _RELEASE,
-    "withdraw": _WITHDRAW,
-    "refund": _REFUND,
-    "renew": _RENEW,
-    "recover": _RECOVER,
-    "hold": _HOLD,
-    "back_off": _BACK_OFF,
-    "paused": _PAUSED,
-    "ban": _BAN,
-    "auth_failed": _AUTH_FAILED,
-    "next_id": _NEXT_ID,
+    "take": _lua("clock", "login", "take"),
+    "leave": _lua("clock", "login", "leave"),
+    "renew": _lua("clock", "login", "renew"),
+    "recover": _lua("clock", "login", "recover"),
+    "refund": _lua("refund"),
+    "hold": _lua("clock", "hold"),
+    "back_off": _lua("clock", "back_off"),
+    "paused": _lua("clock", "pause", "paused"),
+    "ban": _lua("clock", "pause", "ban"),
+    "auth_failed": _lua("clock", "pause", "auth_failed"),
+    "next_id": _lua("next_id"),
 }
 
-# --- Python -----------------------------------------------------------------------------
+# TAKE's modes (take.lua) and answers.
+_ADMIT, _ADMIT_AND_GO, _GO = 0, 1, 2
+_LOST, _DONE, _WINDOW, _QUEUED = -1, 0, 1, 2
 
 
 def _process_fallback() -> LimiterBackend:
@@ -422,9 +158,7 @@ def _text(value: object) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
 
 
-def _positive(name: str, value: object, *, allow_none: bool = False) -> float | None:
-    if value is None and allow_none:
-        return None
+def _positive(name: str, value: object) -> float:
     if (
         isinstance(value, bool)
         or not isinstance(value, (int, float))
@@ -448,9 +182,9 @@ class _Part:
             name: client.register_script(src) for name, src in _SCRIPTS.items()
         }
         self.slots: dict[str, str] = {}
-        """Slot id -> login, for every slot held."""
+        """Request id -> login, for every slot held."""
         self.pending: dict[str, tuple[str, tuple[str, ...]]] = {}
-        """Entry id -> (login, its pending-set keys), for every admission not yet sent."""
+        """Request id -> (login, its pending-set keys), for every admission not yet sent."""
         self.waiters: dict[str, set[asyncio.Future[None]]] = {}
         """Wake message -> futures of the waiters counting on it."""
         self.tasks: set[asyncio.Task[Any]] = set()
@@ -484,17 +218,92 @@ class _Part:
             if not future.done():
                 future.set_result(None)
 
-    def expect(self, message: str) -> asyncio.Future[None]:
+    def wake_all(self) -> None:
+        """Every waiter looks again (messages may have been lost while unsubscribed)."""
+        for message in list(self.waiters):
+            self.wake(message)
+
+    def expect(self, *messages: str) -> asyncio.Future[None]:
         future: asyncio.Future[None] = self.loop.create_future()
-        self.waiters.setdefault(message, set()).add(future)
+        for message in messages:
+            self.waiters.setdefault(message, set()).add(future)
         return future
 
-    def forget(self, message: str, future: asyncio.Future[None]) -> None:
-        waiters = self.waiters.get(message)
-        if waiters is not None:
-            waiters.discard(future)
-            if not waiters:
-                del self.waiters[message]
+    def forget(self, future: asyncio.Future[None], *messages: str) -> None:
+        for message in messages:
+            waiters = self.waiters.get(message)
+            if waiters is not None:
+                waiters.discard(future)
+                if not waiters:
+                    del self.waiters[message]
+
+
+class _Request:
+    """One request's part in Redis: its id, the keys and arguments of its scripts, its state.
+
+    The arguments are take.lua's, built once (``ARGS_*`` name the ones that change).
+    """
+
+    __slots__ = (
+        "args",
+        "asked",
+        "holds",
+        "id",
+        "keys",
+        "left",
+        "login",
+        "part",
+        "reason",
+        "tag",
+        "waited",
+        "windows",
+    )
+
+    ARG_KNOWN, ARG_FRESH, ARG_MODE, ARG_CAP, ARG_ASKED = 0, 1, 5, 6, 9
+
+    def __init__(
+        self, owner: RedisLimiter, part: _Part, login: str, windows: Sequence[WindowSpec]
+    ) -> None:
+        self.part = part
+        self.login = login
+        self.windows = tuple(windows)
+        self.id = owner._new_id()  # noqa: SLF001 - the owner's helper
+        self.tag = tag = owner._tag(login)  # noqa: SLF001
+        self.keys = owner._head(tag)  # noqa: SLF001
+        self.args: list[object] = [
+            "",
+            "",
+            self.id,
+            owner.lease,
+            len(windows),
+            _ADMIT,
+            0,
+            _GROW_EVERY,
+            owner.restart_hold,
+            "",
+            owner._queue_ttl,  # noqa: SLF001
+        ]
+        for window in windows:
+            key = window.key
+            self.keys += [f"{tag}:w:{key}", f"{tag}:p:{key}", f"{tag}:b:{key}", f"{tag}:c:{key}"]
+            self.args += [window.limit, repr(float(window.span))]
+        self.args.append(owner._channel)  # noqa: SLF001
+        self.asked = ""
+        """When the call first asked, by Redis's clock (its place in the slot queue)."""
+        self.reason = ""
+        self.waited = False
+        self.holds = False
+        """Whether Redis may hold something of it (an entry, a place in line, a slot)."""
+        self.left = False
+
+    @property
+    def pending_keys(self) -> tuple[str, ...]:
+        return tuple(self.keys[7::4])
+
+    @property
+    def cap(self) -> int:
+        value = self.args[self.ARG_CAP]
+        return value if isinstance(value, int) else 0
 
 
 class RedisLimiter(LimiterBackend):
@@ -518,7 +327,8 @@ class RedisLimiter(LimiterBackend):
             about twice the SDK's default request timeout (30 s): a slot must outlive a
             slow exchange (it is renewed every ``lease / 3`` anyway, so only an event
             loop stalled that long loses one), and a worker killed with SIGKILL gives its
-            slots back within it. Shorter returns them sooner, at more renewals.
+            slots back within it. Shorter returns them sooner, at more renewals. A place
+            in the slot queue lives ``min(lease, 6 s)`` after its holder last asked.
         egress: The name of the outgoing address, for pause domains (what SMSC blocks is
             a server as seen from one IP). ``"shared"`` by default: every sharer is
             assumed to leave through one address, the safe side of SMSC's per-IP block
@@ -674,11 +484,14 @@ class RedisLimiter(LimiterBackend):
         self.prefix = prefix
         self.egress = egress
         """Names the outgoing address in pause domains (see the class)."""
-        self.lease = _positive("lease", lease) or 60.0
-        self.restart_hold = _positive("restart_hold", restart_hold) or 3.0
+        self.lease = _positive("lease", lease)
+        self.restart_hold = _positive("restart_hold", restart_hold)
         self.on_unavailable = on_unavailable
         self.fallback_share = float(fallback_share)
         self._renew_every = self.lease / 3
+        # A waiter re-asks at least every poll, so its place in line outlives three polls.
+        self._queue_ttl = min(self.lease, 3 * _WAKE_POLL)
+        self._poll = self._queue_ttl / 3
         self._channel = f"{prefix}:wake"
         self._token = secrets.token_hex(6)
         self._counter = 0
@@ -744,8 +557,20 @@ class RedisLimiter(LimiterBackend):
             tag = self._tags[login] = "{" + f"{self.prefix}:{quote(login, safe='')}" + "}"
         return tag
 
-    def _pause_tag(self, where: str) -> str:
-        return "{" + f"{self.prefix}:pause:{quote(where, safe='')}" + "}"
+    @staticmethod
+    def _head(tag: str) -> list[str]:
+        """The six keys every login script starts with (login.lua)."""
+        return [
+            f"{tag}:epoch",
+            f"{tag}:lost",
+            f"{tag}:slots",
+            f"{tag}:cap",
+            f"{tag}:q",
+            f"{tag}:qx",
+        ]
+
+    def _pause_key(self, where: str, name: str = "pause") -> str:
+        return "{" + f"{self.prefix}:pause:{quote(where, safe='')}" + "}:" + name
 
     async def _run(
         self, part: _Part, name: str, keys: Sequence[str], args: Sequence[object]
@@ -763,11 +588,26 @@ class RedisLimiter(LimiterBackend):
                 f"the limiter's Redis at {self._where}: {why}; nothing was sent"
             ) from None
 
-    def _fallback(self) -> LimiterBackend | None:
-        """The process fallback while Redis is known down, if it is opted in."""
-        if self.on_unavailable == "process" and time.monotonic() < self._down_until:
-            return _process_fallback()
-        return None
+    async def _script(self, name: str, keys: Sequence[str], args: Sequence[object]) -> Any:
+        return await self._run(self._part(), name, keys, args)
+
+    async def _either(
+        self,
+        in_redis: Callable[[], Awaitable[R]],
+        in_process: Callable[[LimiterBackend], Awaitable[R]],
+    ) -> R:
+        """``in_redis()``, or ``in_process(...)`` while Redis is down and the fallback is on.
+
+        Raises:
+            LimiterUnavailableError: Redis cannot be reached (``on_unavailable="fail"``).
+        """
+        if self.on_unavailable == "fail" or time.monotonic() >= self._down_until:
+            try:
+                return await in_redis()
+            except LimiterUnavailableError:
+                if self.on_unavailable == "fail":
+                    raise
+        return await in_process(_process_fallback())
 
     def _share(self, cap: int) -> int:
         return max(1, math.floor(cap * self.fallback_share))
@@ -796,6 +636,7 @@ class RedisLimiter(LimiterBackend):
                         continue
                     if message["type"] == "subscribe":
                         part.subscribed.set()
+                        part.wake_all()  # what was published before now is lost to us
                     elif message["type"] == "message":
                         part.wake(_text(message["data"]))
             except asyncio.CancelledError:
@@ -806,19 +647,14 @@ class RedisLimiter(LimiterBackend):
                 delay = min(delay * 2, 1.0)
             finally:
                 with contextlib.suppress(Exception):
-                    await pubsub.aclose()  # type: ignore[no-untyped-call]
-
-    async def _wait(self, part: _Part, future: asyncio.Future[None], seconds: float) -> None:
-        """Sleep ``seconds`` or until ``future`` is woken."""
-        if seconds > 0:
-            await asyncio.wait((future,), timeout=seconds)
+                    await pubsub.aclose()  # type: ignore[no-untyped-call,unused-ignore]
 
     def _held(self, part: _Part, login: str) -> tuple[list[str], list[object]] | None:
         """What this part holds of ``login``, as the renew and recover scripts take it.
 
-        The keys (epoch, lost marker, slots, then each pending entry's window) and the
-        trailing arguments (slot count, slot ids, one entry id per pending key); ``None``
-        when it holds nothing.
+        The keys (login.lua's six, then each pending entry's window) and the trailing
+        arguments (slot count, slot ids, one entry id per pending key); ``None`` when it
+        holds nothing.
         """
         slots = [slot for slot, owner in part.slots.items() if owner == login]
         keys: list[str] = []
@@ -829,13 +665,11 @@ class RedisLimiter(LimiterBackend):
                 ids += [entry] * len(pending_keys)
         if not slots and not keys:
             return None
-        tag = self._tag(login)
-        return [f"{tag}:epoch", f"{tag}:lost", f"{tag}:slots", *keys], [len(slots), *slots, *ids]
+        return [*self._head(self._tag(login)), *keys], [len(slots), *slots, *ids]
 
     def _start_renewer(self, part: _Part) -> None:
         if part.renewer is None or part.renewer.done():
             part.renewer = part.loop.create_task(self._renew_loop(part))
-        self._ensure_listener(part)  # a reconnect is how a restart is noticed soonest
 
     async def _renew_loop(self, part: _Part) -> None:
         """Renew every held lease every lease / 3 (sooner after a reconnect)."""
@@ -862,16 +696,12 @@ class RedisLimiter(LimiterBackend):
             keys,
             [self._epochs.get(login, ""), "F:" + self._new_id(), self.lease, *tail],
         )
-        if int(answer[0]) == -1:
+        if int(answer[0]) == _LOST:
             await self._recover(part, login)
 
     async def _recover(self, part: _Part, login: str) -> None:
         """The login's state was lost: start (or join) the restart hold, re-register."""
-        tag = self._tag(login)
-        keys, tail = self._held(part, login) or (
-            [f"{tag}:epoch", f"{tag}:lost", f"{tag}:slots"],
-            [0],
-        )
+        keys, tail = self._held(part, login) or (self._head(self._tag(login)), [0])
         epoch = await self._run(
             part,
             "recover",
@@ -882,6 +712,126 @@ class RedisLimiter(LimiterBackend):
         log.warning(
             "RedisLimiter: the state of a login was lost (Redis restarted?): holding its windows"
         )
+
+    # --- one request ------------------------------------------------------------------
+
+    async def _drive(self, request: _Request, mode: int, timeout: float | None) -> None:
+        """Run take.lua in ``mode`` until it is done: admitted (``_ADMIT``), or the slot taken.
+
+        Raises:
+            TooLate: The wait would pass ``timeout``.
+            LimiterUnavailableError: Redis cannot be reached.
+        """
+        part, login, args = request.part, request.login, request.args
+        loop = part.loop
+        deadline = None if timeout is None else loop.time() + timeout
+        self._ensure_listener(part)
+        window_wake, slot_wake = "w" + request.tag, "g" + request.id
+        while True:
+            args[request.ARG_KNOWN] = self._epochs.get(login, "")
+            args[request.ARG_FRESH] = "F:" + request.id
+            args[request.ARG_MODE] = mode
+            args[request.ARG_ASKED] = request.asked
+            # Expected before the script runs: a wake sent while it answers is not missed.
+            wakes = {
+                _ADMIT: (window_wake,),
+                _ADMIT_AND_GO: (window_wake, slot_wake),
+                _GO: (slot_wake,),
+            }[mode]
+            future = part.expect(*wakes)
+            try:
+                request.holds = True  # until the answer says otherwise (a cancel meanwhile)
+                answer = await self._run(part, "take", request.keys, args)
+                status = int(answer[0])
+                if status == _LOST:
+                    await self._recover(part, login)
+                    continue
+                self._epochs[login] = _text(answer[4])
+                request.asked = _text(answer[5])
+                if status == _DONE:
+                    self._settle(request, slot=mode != _ADMIT)
+                    return
+                now = loop.time()
+                if status == _WINDOW:
+                    wait = self._window_wait(request, answer, now, deadline)
+                else:  # queued for a slot: admitted, if it was not already
+                    if mode == _ADMIT_AND_GO:
+                        self._settle(request, slot=False)
+                        mode = _GO
+                    request.waited = True
+                    wait = int(answer[1]) / 1e6
+                    if deadline is not None and now >= deadline:
+                        raise TooLate(wait, _CAP_REASON)
+                    wait = min(wait, self._poll_for(part))
+                sleep = wait + _jitter(wait)
+                if deadline is not None:
+                    sleep = min(sleep, deadline - now)
+                if sleep > 0:
+                    await asyncio.wait((future,), timeout=sleep)
+            finally:
+                part.forget(future, *wakes)
+
+    def _window_wait(
+        self, request: _Request, answer: Sequence[Any], now: float, deadline: float | None
+    ) -> float:
+        """How long to sleep before asking again for a window (nothing was joined).
+
+        Raises:
+            TooLate: The window frees only after ``deadline``.
+        """
+        request.holds = False
+        wait = int(answer[1]) / 1e6
+        window = request.windows[int(answer[2]) - 1]
+        request.reason = request.reason or window.label
+        pending = int(answer[3]) == 1
+        if deadline is not None and (now >= deadline or (not pending and now + wait >= deadline)):
+            raise TooLate(wait, window.label)
+        if pending:  # a withdrawal may free it: wake on one, check now and then
+            return min(wait, self._poll_for(request.part))
+        return wait
+
+    def _poll_for(self, part: _Part) -> float:
+        """The longest sleep of a waiter counting on a wake (short until subscribed)."""
+        return self._poll if part.subscribed.is_set() else _SUBSCRIBING_POLL
+
+    def _settle(self, request: _Request, *, slot: bool) -> None:
+        """Note what the request now holds, for the renewer (entries pending, or its slot)."""
+        part = request.part
+        if slot:
+            part.pending.pop(request.id, None)
+            part.slots[request.id] = request.login
+        elif request.windows:
+            part.pending[request.id] = (request.login, request.pending_keys)
+        self._start_renewer(part)
+
+    def _leave(self, request: _Request) -> None:
+        """Give back whatever the request holds in Redis, in the background (sync)."""
+        if request.left:
+            return
+        request.left = True
+        part = request.part
+        part.slots.pop(request.id, None)
+        part.pending.pop(request.id, None)
+        if not request.holds:
+            return
+        args = [request.id, self._channel, "w" + request.tag, request.cap, _GROW_EVERY]
+        keys = [*request.keys[:6], *request.pending_keys]
+        part.spawn(self._quietly(part, "leave", keys, args))
+
+    def _refund(self, request: _Request) -> None:
+        if not request.windows:
+            return
+        keys = [*request.keys[6::4], *request.pending_keys]  # the logs, the pending sets
+        request.part.spawn(self._quietly(request.part, "refund", keys, [request.id]))
+
+    async def _quietly(
+        self, part: _Part, name: str, keys: Sequence[str], args: Sequence[object]
+    ) -> None:
+        """A background script (leave, refund): if Redis is down, the lease ends by itself."""
+        try:
+            await self._run(part, name, keys, args)
+        except Exception:  # in the background: the lease ends by itself
+            log.debug("RedisLimiter: %s not delivered; its lease will end", name, exc_info=True)
 
     # --- the seam -----------------------------------------------------------------------
 
@@ -894,200 +844,72 @@ class RedisLimiter(LimiterBackend):
             TooLate: The wait would pass ``timeout``; nothing was joined.
             LimiterUnavailableError: Redis cannot be reached (``on_unavailable="fail"``).
         """
-        fallback = self._fallback()
-        if fallback is not None:
+
+        async def in_process(fallback: LimiterBackend) -> Admission:
             return _Shared(await fallback.admit(login, windows, timeout), self)
-        try:
-            return await self._admit(login, windows, timeout)
-        except LimiterUnavailableError:
-            if self.on_unavailable == "fail":
-                raise
-            return _Shared(await _process_fallback().admit(login, windows, timeout), self)
+
+        return await self._either(lambda: self._admit(login, windows, timeout), in_process)
 
     async def _admit(
         self, login: str, windows: Sequence[WindowSpec], timeout: float | None
     ) -> Admission:
-        part = self._part()
-        entry = self._new_id()
-        if not windows:
-            return _RedisAdmission(self, part, login=login, windows=(), entry=entry, reason="")
-        loop = part.loop
-        deadline = None if timeout is None else loop.time() + timeout
-        tag = self._tag(login)
-        keys = [f"{tag}:epoch", f"{tag}:lost"]
-        args: list[object] = ["", "", entry, self.lease, len(windows)]
-        for window in windows:
-            keys += [f"{tag}:w:{window.key}", f"{tag}:p:{window.key}", f"{tag}:b:{window.key}"]
-            args += [window.limit, repr(float(window.span))]
-        message = "w" + tag
-        reason = ""
-        while True:
-            args[0] = self._epochs.get(login, "")
-            args[1] = "F:" + entry
-            future = part.expect(message)  # before the script: no withdrawal is missed
+        request = _Request(self, self._part(), login, windows)
+        if windows:  # with none, there is nothing to join: go() takes the slot
             try:
-                answer = await self._run(part, "admit", keys, args)
-                status = int(answer[0])
-                if status == 0:
-                    self._epochs[login] = _text(answer[4])
-                    part.pending[entry] = (login, tuple(keys[3::3]))
-                    self._start_renewer(part)
-                    return _RedisAdmission(
-                        self, part, login=login, windows=windows, entry=entry, reason=reason
-                    )
-                if status == -1:
-                    await self._recover(part, login)
-                    continue
-                wait = int(answer[1]) / 1e6
-                window = windows[int(answer[2]) - 1]
-                pending = int(answer[3]) == 1
-                reason = window.label
-                now = loop.time()
-                if deadline is not None and (
-                    now >= deadline or (not pending and now + wait >= deadline)
-                ):
-                    raise TooLate(wait, window.label)
-                if pending:  # a withdrawal may free it: wake on one, check now and then
-                    self._ensure_listener(part)
-                    wait = min(wait, _WAKE_POLL)
-                sleep = wait + _jitter(wait)
-                if deadline is not None:
-                    sleep = min(sleep, deadline - now)
-                await self._wait(part, future, sleep)
-            finally:
-                part.forget(message, future)
+                await self._drive(request, _ADMIT, timeout)
+            except BaseException:
+                self._leave(request)
+                raise
+        return _RedisAdmission(self, request)
 
-    async def _go(self, admission: _RedisAdmission, cap: int, timeout: float | None) -> Lease:
-        part, login = admission.part, admission.login
-        loop = part.loop
-        deadline = None if timeout is None else loop.time() + timeout
-        tag = self._tag(login)
-        slot = self._new_id()
-        keys = [f"{tag}:epoch", f"{tag}:lost", f"{tag}:slots", f"{tag}:cap"]
-        spans: list[object] = []
-        for window in admission.windows:
-            keys += [f"{tag}:w:{window.key}", f"{tag}:p:{window.key}"]
-            spans.append(repr(float(window.span)))
-        args: list[object] = [
-            "",
-            "",
-            slot,
-            admission.entry,
-            self.lease,
-            cap,
-            _GROW_EVERY,
-            self.restart_hold,
-            len(admission.windows),
-            *spans,
-        ]
-        message = "r" + tag
-        waited = False
-        while True:
-            args[0] = self._epochs.get(login, "")
-            args[1] = "F:" + slot
-            future = part.expect(message)
-            try:
-                answer = await self._run(part, "go", keys, args)
-                status = int(answer[0])
-                if status == 0:
-                    self._epochs[login] = _text(answer[4])
-                    part.slots[slot] = login
-                    part.pending.pop(admission.entry, None)
-                    self._start_renewer(part)
-                    return _RedisLease(
-                        self,
-                        part,
-                        login=login,
-                        windows=admission.windows,
-                        entry=admission.entry,
-                        slot=slot,
-                        waited=waited,
-                    )
-                if status == -1:
-                    await self._recover(part, login)
-                    continue
-                wait = int(answer[1]) / 1e6
-                now = loop.time()
-                if deadline is not None and now >= deadline:
-                    raise TooLate(wait, _CAP_REASON)
-                self._ensure_listener(part)
-                waited = True
-                sleep = min(wait, _WAKE_POLL) + _jitter(wait)
-                if deadline is not None:
-                    sleep = min(sleep, deadline - now)
-                await self._wait(part, future, sleep)
-            finally:
-                part.forget(message, future)
+    async def take(
+        self, login: str, windows: Sequence[WindowSpec], cap: int, timeout: float | None
+    ) -> Lease:
+        """Admit and take a slot in one script when nothing has to wait (one round trip).
 
-    def _withdraw(self, admission: _RedisAdmission) -> None:
-        part = admission.part
-        if part.pending.pop(admission.entry, None) is None:
-            return
-        tag = self._tag(admission.login)
-        keys = [f"{tag}:p:{window.key}" for window in admission.windows]
-        part.spawn(
-            self._quietly(part, "withdraw", keys, [admission.entry, self._channel, "w" + tag])
+        Raises:
+            TooLate: The waits would pass ``timeout``; nothing is held.
+            LimiterUnavailableError: Redis cannot be reached (``on_unavailable="fail"``).
+        """
+        return await self._either(
+            lambda: self._take(login, windows, cap, timeout),
+            lambda fallback: fallback.take(login, windows, self._share(cap), timeout),
         )
 
-    def _release(self, lease: _RedisLease) -> None:
-        part = lease.part
-        if part.slots.pop(lease.slot, None) is None:
-            return
-        tag = self._tag(lease.login)
-        part.spawn(
-            self._quietly(part, "release", [f"{tag}:slots"], [lease.slot, self._channel, "r" + tag])
-        )
-
-    def _refund(self, lease: _RedisLease) -> None:
-        if not lease.windows:
-            return
-        tag = self._tag(lease.login)
-        keys = []
-        for window in lease.windows:
-            keys += [f"{tag}:w:{window.key}", f"{tag}:p:{window.key}"]
-        lease.part.spawn(self._quietly(lease.part, "refund", keys, [lease.entry]))
-
-    async def _quietly(
-        self, part: _Part, name: str, keys: Sequence[str], args: Sequence[object]
-    ) -> None:
-        """A background script (release, withdraw, refund): if Redis is down, the lease ends."""
+    async def _take(
+        self, login: str, windows: Sequence[WindowSpec], cap: int, timeout: float | None
+    ) -> Lease:
+        request = _Request(self, self._part(), login, windows)
+        request.args[request.ARG_CAP] = cap
         try:
-            await self._run(part, name, keys, args)
-        except Exception:  # in the background: the lease ends by itself
-            log.debug("RedisLimiter: %s not delivered; its lease will end", name, exc_info=True)
+            await self._drive(request, _ADMIT_AND_GO, timeout)
+        except BaseException:
+            self._leave(request)
+            raise
+        lease = _RedisLease(self, request)
+        lease.reason = request.reason or (_CAP_REASON if request.waited else "")
+        return lease
 
     async def hold(self, login: str, windows: Sequence[WindowSpec], seconds: float) -> None:
         """SMSC said 9 for these windows: every sharer admits nothing into them for ``seconds``."""
         if not windows or seconds <= 0:
             return
-        fallback = self._fallback()
-        if fallback is not None:
-            await fallback.hold(login, windows, seconds)
-            return
         tag = self._tag(login)
-        try:
-            await self._run(
-                self._part(), "hold", [f"{tag}:b:{w.key}" for w in windows], [repr(float(seconds))]
-            )
-        except LimiterUnavailableError:
-            if self.on_unavailable == "fail":
-                raise
-            await _process_fallback().hold(login, windows, seconds)
+        keys = [f"{tag}:b:{w.key}" for w in windows]
+        await self._either(
+            lambda: self._script("hold", keys, [repr(float(seconds))]),
+            lambda fallback: fallback.hold(login, windows, seconds),
+        )
 
     async def back_off(self, login: str, cap: int) -> int:
         """Halve the login's cap in force for every sharer; it grows back by one every 2 s."""
-        fallback = self._fallback()
-        if fallback is not None:
-            return await fallback.back_off(login, self._share(cap))
-        try:
-            new = await self._run(
-                self._part(), "back_off", [f"{self._tag(login)}:cap"], [cap, _GROW_EVERY]
+
+        async def in_redis() -> int:
+            return int(
+                await self._script("back_off", [f"{self._tag(login)}:cap"], [cap, _GROW_EVERY])
             )
-        except LimiterUnavailableError:
-            if self.on_unavailable == "fail":
-                raise
-            return await _process_fallback().back_off(login, self._share(cap))
-        return int(new)
+
+        return await self._either(in_redis, lambda p: p.back_off(login, self._share(cap)))
 
     def _pause(self, where: str, answer: Sequence[object]) -> Pause | None:
         if not answer:
@@ -1098,80 +920,54 @@ class RedisLimiter(LimiterBackend):
 
     async def paused(self, where: str) -> Pause | None:
         """The pause of ``where`` in force (a pause this limiter saw outlives a restart)."""
-        fallback = self._fallback()
-        if fallback is not None:
-            return await fallback.paused(where)
-        try:
-            pause = self._pause(
-                where,
-                await self._run(self._part(), "paused", [f"{self._pause_tag(where)}:pause"], []),
-            )
-        except LimiterUnavailableError:
-            if self.on_unavailable == "fail":
-                raise
-            return await _process_fallback().paused(where)
-        if pause is None:
+
+        async def in_redis() -> Pause | None:
+            pause = self._pause(where, await self._script("paused", [self._pause_key(where)], []))
             known = self._pauses.get(where)
-            if known is not None:
+            if pause is None and known is not None:
                 left = known[0] - time.monotonic()
                 if left > 0:  # Redis forgot it (a restart): SMSC did not
                     return await self.ban(where, known[2], left, known[1])
                 del self._pauses[where]
-        return pause
+            return pause
+
+        return await self._either(in_redis, lambda fallback: fallback.paused(where))
 
     async def ban(self, where: str, login: str, seconds: float, reason: str) -> Pause:
         """SMSC blocked the address (error 4): every sharer pauses ``where`` for ``seconds``."""
-        fallback = self._fallback()
-        if fallback is not None:
-            return await fallback.ban(where, login, seconds, reason)
-        try:
-            answer = await self._run(
-                self._part(),
-                "ban",
-                [f"{self._pause_tag(where)}:pause"],
-                [repr(float(seconds)), reason, login],
+
+        async def in_redis() -> Pause:
+            answer = await self._script(
+                "ban", [self._pause_key(where)], [repr(float(seconds)), reason, login]
             )
-        except LimiterUnavailableError:
-            if self.on_unavailable == "fail":
-                raise
-            return await _process_fallback().ban(where, login, seconds, reason)
-        return self._pause(where, answer) or Pause(float(seconds), reason, login)
+            return self._pause(where, answer) or Pause(float(seconds), reason, login)
+
+        return await self._either(
+            in_redis, lambda fallback: fallback.ban(where, login, seconds, reason)
+        )
 
     async def auth_failed(self, where: str, login: str, *, limit: int, span: float) -> Pause | None:
         """Count an authorisation error for every sharer; ``limit`` in ``span`` pause ``where``."""
-        fallback = self._fallback()
-        if fallback is not None:
-            return await fallback.auth_failed(where, login, limit=limit, span=span)
-        tag = self._pause_tag(where)
-        reason = f"{limit} authorisation errors within {span:g} s"
-        try:
-            answer = await self._run(
-                self._part(),
-                "auth_failed",
-                [f"{tag}:pause", f"{tag}:auth"],
-                [limit, repr(float(span)), f"{self._new_id()}|{login}", reason, login],
-            )
-        except LimiterUnavailableError:
-            if self.on_unavailable == "fail":
-                raise
-            return await _process_fallback().auth_failed(where, login, limit=limit, span=span)
-        return self._pause(where, answer)
+
+        async def in_redis() -> Pause | None:
+            keys = [self._pause_key(where), self._pause_key(where, "auth")]
+            reason = f"{limit} authorisation errors within {span:g} s"
+            member = f"{self._new_id()}|{login}"
+            args = [limit, repr(float(span)), member, reason, login]
+            return self._pause(where, await self._script("auth_failed", keys, args))
+
+        return await self._either(
+            in_redis, lambda fallback: fallback.auth_failed(where, login, limit=limit, span=span)
+        )
 
     async def next_id(self, login: str) -> int:
         """A message id no other sharer hands out for ``login`` now (a counter in Redis)."""
-        fallback = self._fallback()
-        if fallback is not None:
-            return await fallback.next_id(login)
-        start = 1 + secrets.randbelow(ID_MAX)
-        try:
-            value = await self._run(
-                self._part(), "next_id", [f"{self._tag(login)}:id"], [start, ID_MAX]
-            )
-        except LimiterUnavailableError:
-            if self.on_unavailable == "fail":
-                raise
-            return await _process_fallback().next_id(login)
-        return int(value)
+
+        async def in_redis() -> int:
+            start = 1 + secrets.randbelow(ID_MAX)
+            return int(await self._script("next_id", [f"{self._tag(login)}:id"], [start, ID_MAX]))
+
+        return await self._either(in_redis, lambda fallback: fallback.next_id(login))
 
     async def aclose(self) -> None:
         """Stop the background tasks of this loop; close the clients :meth:`from_url` made.
@@ -1207,71 +1003,46 @@ def _jitter(wait: float) -> float:
 
 
 class _RedisAdmission(Admission):
-    def __init__(
-        self,
-        owner: RedisLimiter,
-        part: _Part,
-        *,
-        login: str,
-        windows: Sequence[WindowSpec],
-        entry: str,
-        reason: str,
-    ) -> None:
+    def __init__(self, owner: RedisLimiter, request: _Request) -> None:
         self.owner = owner
-        self.part = part
-        self.login = login
-        self.windows = tuple(windows)
-        self.entry = entry
-        self.reason = reason
+        self.request = request
+        self.reason = request.reason
 
     async def go(self, cap: int, timeout: float | None) -> Lease:
-        owner = self.owner
+        owner, request = self.owner, self.request
+        request.args[request.ARG_CAP] = cap
         try:
-            return await owner._go(self, cap, timeout)  # noqa: SLF001 - the owner's helper
+            await owner._drive(request, _GO, timeout)  # noqa: SLF001 - the owner's helper
         except LimiterUnavailableError:
+            request.part.pending.pop(request.id, None)  # its lease ends in Redis
             if owner.on_unavailable == "fail":
-                self.part.pending.pop(self.entry, None)  # its lease ends in Redis
                 raise
             # Redis went down between admit and go: this request goes by the process scope.
-            self.part.pending.pop(self.entry, None)
-            inner = await _process_fallback().admit(self.login, self.windows, timeout)
+            inner = await _process_fallback().admit(request.login, request.windows, timeout)
             return await _Shared(inner, owner).go(cap, timeout)
         except BaseException:
             self.withdraw()
             raise
+        return _RedisLease(owner, request)
 
     def withdraw(self) -> None:
-        self.owner._withdraw(self)  # noqa: SLF001 - the owner's helper
+        self.owner._leave(self.request)  # noqa: SLF001 - the owner's helper
 
 
 class _RedisLease(Lease):
-    def __init__(
-        self,
-        owner: RedisLimiter,
-        part: _Part,
-        *,
-        login: str,
-        windows: tuple[WindowSpec, ...],
-        entry: str,
-        slot: str,
-        waited: bool,
-    ) -> None:
-        self.waited = waited
+    def __init__(self, owner: RedisLimiter, request: _Request) -> None:
         self.owner = owner
-        self.part = part
-        self.login = login
-        self.windows = windows
-        self.entry = entry
-        self.slot = slot
+        self.request = request
+        self.waited = request.waited
         self._refunded = False
 
     def release(self) -> None:
-        self.owner._release(self)  # noqa: SLF001 - the owner's helper
+        self.owner._leave(self.request)  # noqa: SLF001 - the owner's helper
 
     def refund(self) -> None:
         if not self._refunded:
             self._refunded = True
-            self.owner._refund(self)  # noqa: SLF001 - the owner's helper
+            self.owner._refund(self.request)  # noqa: SLF001 - the owner's helper
 
 
 class _Shared(Admission):

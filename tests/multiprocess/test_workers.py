@@ -69,14 +69,6 @@ def test_four_workers_keep_one_logins_limits_and_do_every_item(mixed_run: MixedR
     assert shape.contacts == len(emulator.contacts.books[DEFAULT_LOGIN, "phones.php"].contacts)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "a request its window held back queues for a slot behind every later request "
-        "(FIFO in the process backend, a race of all waiters in Redis): the first five "
-        "names spread over 3 s, about 1.5x the bound in one process, 1.9x over four"
-    ),
-)
 def test_four_workers_finish_the_mixed_job_within_1_3x_the_rules_bound(
     mixed_run: MixedRun,
 ) -> None:

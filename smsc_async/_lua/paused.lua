@@ -1,0 +1,2 @@
+-- PAUSED: the pause in force. KEYS: pause.
+return current(KEYS[1])
