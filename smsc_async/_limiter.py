@@ -14,6 +14,10 @@ as possible, they are T apart, and no window of length T holds more than N arriv
 an exact sliding log of send times with span ``T + margin``; the first N of a burst leave at
 once. Entries are joined before the concurrency slot is taken and stamped when the request
 really leaves, so waiting for a slot can never shorten the distance between two sends.
+A request may be held up on its way for longer than the margin (an event loop busy with
+hundreds of tasks, a slow network): when its exchange ends at ``e``, its entry moves to
+``e - margin`` if that is later than its stamp. It arrived before ``e``, so the next one,
+leaving at least ``e - margin + T + margin``, still arrives T after it.
 
 **Keys.** A window's key is text, the same in every process: the rule's group (or the
 command), its scope, and what it is kept per: a parameter's value, an item, or for an
@@ -137,13 +141,15 @@ class Limiter:
                 value = params.get(rule.param or "", "")
                 items = sorted({item.strip() for item in value.split(",")} - {""}) or [""]
                 specs += [
-                    WindowSpec(prefix + _part(item), rule.limit, span, f"{label} [{item}]")
+                    WindowSpec(
+                        prefix + _part(item), rule.limit, span, f"{label} [{item}]", self.margin
+                    )
                     for item in items
                 ]
                 continue
             else:
                 key = prefix.rstrip("|")
-            specs.append(WindowSpec(key, rule.limit, span, label))
+            specs.append(WindowSpec(key, rule.limit, span, label, self.margin))
         return specs if len(specs) < 2 else sorted(specs, key=lambda spec: spec.key)  # noqa: PLR2004
 
     def longest(self, command: str, declared: Sequence[Rule]) -> float:

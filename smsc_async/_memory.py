@@ -26,13 +26,15 @@ SWEEP_EVERY = 1024
 class Waker:
     """How a waiter on one loop is woken from any thread: a future of its own loop."""
 
-    __slots__ = ("asked", "future", "loop")
+    __slots__ = ("asked", "future", "loop", "urgent")
 
     def __init__(self, loop: asyncio.AbstractEventLoop, asked: float = 0.0) -> None:
         self.loop = loop
         self.future: asyncio.Future[None] = loop.create_future()
         self.asked = asked
         """When its call began to wait (slot queues are ordered by it)."""
+        self.urgent = False
+        """Whether its request holds an entry of a window others wait for (first in line)."""
 
     def arm(self) -> None:
         """A fresh future to wait on (under the lock, before the state is looked at)."""
@@ -64,11 +66,13 @@ class Waker:
 class Entry:
     """One request in a window's log: pending (``time is None``) until it leaves."""
 
-    __slots__ = ("time", "wakers")
+    __slots__ = ("slot", "time", "wakers")
 
     def __init__(self) -> None:
         self.time: float | None = None
         self.wakers: list[Waker] = []
+        self.slot: Waker | None = None
+        """Its request's place in the login's slot queue, while it waits for a slot."""
 
     def settle(self) -> None:
         """Stamped or withdrawn: whoever waited on it looks again."""
@@ -80,15 +84,27 @@ class Entry:
 class Window:
     """An exact sliding log of send times for one window key of one login."""
 
-    __slots__ = ("blocked_until", "label", "limit", "log", "queue", "span")
+    __slots__ = (
+        "blocked_until",
+        "contended_until",
+        "label",
+        "limit",
+        "log",
+        "margin",
+        "queue",
+        "span",
+    )
 
     def __init__(self, spec: WindowSpec) -> None:
         self.limit = spec.limit
         self.span = spec.span
+        self.margin = spec.margin
         self.label = spec.label
         self.log: deque[Entry] = deque()
         self.queue: deque[Waker] = deque()  # FIFO: the head holds the window
         self.blocked_until = -math.inf
+        self.contended_until = -math.inf
+        """Until when an admission is known to wait for it (its requests go first)."""
 
     def _prune(self, now: float) -> None:
         log, span = self.log, self.span
@@ -158,6 +174,7 @@ class Login:
         else:
             window.limit = min(window.limit, spec.limit)
             window.span = max(window.span, spec.span)
+            window.margin = max(window.margin, spec.margin)
         return window
 
     def sweep(self, now: float) -> None:
@@ -189,15 +206,30 @@ class Login:
         return max(RESOLUTION, at - now)
 
     def enqueue(self, waker: Waker) -> None:
-        """Queue a slot waiter by when its call began to wait, not by when it got here.
+        """Queue a slot waiter: urgent ones first, then by when its call began to wait.
 
         A request that waited a minute for its window is next for a slot, before the
-        requests of no window that came while it waited (else a capped burst starves it).
+        requests of no window that came while it waited (else a capped burst starves it);
+        a request of a window others wait for goes before both (its sending decides when
+        that window admits again).
         """
-        queue, at = self.queue, len(self.queue)
-        while at and queue[at - 1].asked > waker.asked:
+        queue, at, place = self.queue, len(self.queue), _place(waker)
+        while at and _place(queue[at - 1]) > place:
             at -= 1
         queue.insert(at, waker)
+
+    def promote(self, window: Window, now: float) -> None:
+        """An admission waits for ``window``: its requests waiting for a slot go first."""
+        window.contended_until = max(window.contended_until, now + window.span)
+        moved = False
+        for entry in window.log:
+            waker = entry.slot
+            if entry.time is None and waker is not None and not waker.urgent:
+                waker.urgent = moved = True
+                self.queue.remove(waker)
+                self.enqueue(waker)
+        if moved:  # the new head looks whether a slot is free
+            self.queue[0].wake()
 
     def idle(self, now: float) -> bool:
         """Whether it holds nothing a fresh login would not (no slot, waiter, window, cut)."""
@@ -206,6 +238,10 @@ class Login:
         if self.reduced and now < self.recovered_at:
             return False  # a cut cap still growing back
         return all(window.idle(now) for window in self.windows.values())
+
+
+def _place(waker: Waker) -> tuple[bool, float]:
+    return (not waker.urgent, waker.asked)
 
 
 class Domain:

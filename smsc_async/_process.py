@@ -54,12 +54,14 @@ class _ProcessLease(Lease):
         limiter: ProcessLimiter,
         login: Login,
         entries: list[tuple[Window, Entry]],
+        loop: asyncio.AbstractEventLoop,
         *,
         waited: bool,
     ) -> None:
         self._limiter = limiter
         self._login = login
         self._entries = entries
+        self._loop = loop  # its clock is the domain's
         self._released = False
         self.waited = waited
         self.reason = ""
@@ -69,6 +71,10 @@ class _ProcessLease(Lease):
             if self._released:
                 return
             self._released = True
+            now = self._loop.time()
+            for window, entry in self._entries:  # held up on its way: it arrived before now
+                if entry.time is not None and now - window.margin > entry.time:
+                    entry.time = now - window.margin
             self._login.in_flight -= 1
             if self._login.queue:
                 self._login.queue[0].wake()
@@ -118,16 +124,14 @@ class _ProcessAdmission(Admission):
                         login = self._domain.login(self._key, now)
                     in_force = login.cap(cap, now, limiter.recovery)
                     if waker is None and login.queue:
-                        waker = Waker(loop, self._asked)
-                        login.enqueue(waker)
+                        waker = self._queue(login, loop, now)
                     first = waker is None or login.queue[0] is waker
                     if first and login.in_flight < in_force:
-                        return self._take(login, waker, in_force, now, waited=slept)
+                        return self._take(login, waker, in_force, now, loop, waited=slept)
                     if deadline is not None and now >= deadline:
                         raise TooLate(timeout or 0.0, "concurrency cap")  # noqa: TRY301
                     if waker is None:
-                        waker = Waker(loop, self._asked)
-                        login.enqueue(waker)
+                        waker = self._queue(login, loop, now)
                     waker.arm()
                     delay = None if deadline is None else deadline - now
                     if login.reduced and in_force < cap:  # it grows back by itself
@@ -142,11 +146,29 @@ class _ProcessAdmission(Admission):
                     login.queue.remove(waker)
                     if head and login.queue:
                         login.queue[0].wake()
+                for _, entry in self._entries:
+                    entry.slot = None
             self.withdraw()
             raise
 
+    def _queue(self, login: Login, loop: asyncio.AbstractEventLoop, now: float) -> Waker:
+        """Take a place in the login's slot queue (under the lock)."""
+        waker = Waker(loop, self._asked)
+        waker.urgent = any(window.contended_until > now for window, _ in self._entries)
+        for _, entry in self._entries:
+            entry.slot = waker
+        login.enqueue(waker)
+        return waker
+
     def _take(
-        self, login: Login, waker: Waker | None, in_force: int, now: float, *, waited: bool
+        self,
+        login: Login,
+        waker: Waker | None,
+        in_force: int,
+        now: float,
+        loop: asyncio.AbstractEventLoop,
+        *,
+        waited: bool,
     ) -> Lease:
         """Take a slot and stamp the entries: the request leaves now (under the lock)."""
         login.in_flight += 1
@@ -156,9 +178,10 @@ class _ProcessAdmission(Admission):
                 login.queue[0].wake()
         for _, entry in self._entries:
             entry.time = now
+            entry.slot = None
             entry.settle()
         self._live = False
-        return _ProcessLease(self._limiter, login, self._entries, waited=waited)
+        return _ProcessLease(self._limiter, login, self._entries, loop, waited=waited)
 
     def withdraw(self) -> None:
         with self._limiter._lock:  # noqa: SLF001
@@ -335,14 +358,14 @@ class ProcessLimiter(LimiterBackend):
         while True:
             with self._lock:
                 now = loop.time()
-                free, label, pending = -math.inf, "", None
+                free, label, pending, blocker = -math.inf, "", None, None
                 for window in held:
                     when = window.next_free(now)
                     if isinstance(when, Entry):
-                        pending, label = when, window.label
+                        pending, label, blocker = when, window.label, window
                         break
                     if when > free:
-                        free, label = when, window.label
+                        free, label, blocker = when, window.label, window
                 if pending is None and free <= now + RESOLUTION:
                     entries = []
                     for window in held:
@@ -357,6 +380,8 @@ class ProcessLimiter(LimiterBackend):
                     free >= deadline if pending is None else now >= deadline
                 ):
                     raise TooLate(free - now if pending is None else 0.0, label)
+                if blocker is not None:  # its requests waiting for a slot go first
+                    domain.login(login, now).promote(blocker, now)
                 waker.arm()
                 if pending is None:
                     delay: float | None = free - now

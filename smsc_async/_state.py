@@ -24,9 +24,16 @@ what a window is):
    (``limit``-th most recent) one, later admissions wait for it to be stamped or withdrawn
    (a pending entry of a dead process expires after a lease). Entries are joined before the
    slot is taken, so waiting for a slot never shortens the distance between two sends.
+   When the exchange ends (:meth:`Lease.release`), an entry moves to ``margin`` seconds
+   before that moment if this is later than its stamp: the request arrived before its
+   answer came, so a request held up on its way (a busy event loop, a slow network) by
+   more than the margin still keeps the next one a whole window after its arrival.
 2. **Slots.** At most ``cap`` requests of a login are between :meth:`Admission.go` and
    :meth:`Lease.release`; after :meth:`LimiterBackend.back_off` the cap is lower for a
-   while (AIMD). A slot of a dead process returns within the backend's lease.
+   while (AIMD). A slot of a dead process returns within the backend's lease. Requests
+   waiting for a slot get it in order: first those holding an entry in a window another
+   admission waits for (their sending decides when it admits again), then by when their
+   call began to wait.
 3. **Blocks and pauses** (:meth:`LimiterBackend.hold`, :meth:`LimiterBackend.ban`,
    :meth:`LimiterBackend.auth_failed`) are seen by every sharer at once, and end by
    themselves after their seconds.
@@ -75,12 +82,16 @@ class WindowSpec:
         limit: Requests allowed within ``span``.
         span: Seconds: the rule's window (scaled by ``minute``) plus the margin.
         label: For events and errors, e.g. ``"senders.add: 5 per command per 60 s"``.
+        margin: The part of ``span`` that allows for send-to-arrival jitter: when its
+            exchange ends, an entry moves to ``margin`` before that moment if this is
+            later than its stamp (see guarantee 1).
     """
 
     key: str
     limit: int
     span: float
     label: str
+    margin: float = 0.0
 
 
 @attrs.frozen

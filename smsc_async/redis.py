@@ -814,8 +814,19 @@ class RedisLimiter(LimiterBackend):
         part.pending.pop(request.id, None)
         if not request.holds:
             return
-        args = [request.id, self._channel, "w" + request.tag, request.cap, _GROW_EVERY]
-        keys = [*request.keys[:6], *request.pending_keys]
+        keys = request.keys[:6]
+        args: list[object] = [
+            request.id,
+            self._channel,
+            "w" + request.tag,
+            request.cap,
+            _GROW_EVERY,
+        ]
+        for window, log_key, pending_key in zip(
+            request.windows, request.keys[6::4], request.pending_keys, strict=True
+        ):
+            keys += [log_key, pending_key]
+            args += [repr(float(window.margin)), repr(float(window.span))]
         part.spawn(self._quietly(part, "leave", keys, args))
 
     def _refund(self, request: _Request) -> None:
