@@ -305,3 +305,41 @@ async def test_a_call_waiting_on_one_window_keeps_its_other_window_from_the_swee
     (await sent(limiter, ticket)).release()
     later = await other
     assert 91.0 == limiter.waited(later) + 1.0  # asked at 1 s; free at 30 + 61 s
+
+
+class Counting(ProcessLimiter):
+    """A process backend that counts which of its entry points the engine used."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[str] = []
+
+    async def admit(self, login, windows, timeout):
+        self.calls.append("admit")
+        return await super().admit(login, windows, timeout)
+
+    async def take(self, login, windows, cap, timeout):
+        self.calls.append("take")
+        return await super().take(login, windows, cap, timeout)
+
+
+async def test_without_max_rate_the_engine_takes_in_one_step():
+    """No max_rate: Limiter.take asks the backend to admit and take a slot as one step."""
+    backend = Counting()
+    limiter = make_limiter(backend=backend)
+    ticket = await limiter.take("senders.add", (Rule(5, scope=Scope.COMMAND),), {}, None)
+    assert ticket.lease is not None
+    ticket.lease.release()
+    assert ["take", "admit"] == backend.calls  # the process backend's take chains the two
+
+
+async def test_with_max_rate_the_engine_admits_waits_for_the_rate_then_goes():
+    """max_rate: admit, the rate's wait, then go: the entries are stamped after the wait."""
+    backend = Counting()
+    limiter = make_limiter(backend=backend, max_rate=1.0)
+    for _ in range(2):
+        ticket = await limiter.take("senders.add", (Rule(5, scope=Scope.COMMAND),), {}, None)
+        assert ticket.lease is not None
+        ticket.lease.release()
+    assert ["admit", "admit"] == backend.calls
+    assert "max_rate" == ticket.reason

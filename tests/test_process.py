@@ -101,3 +101,58 @@ async def test_a_backed_off_cap_halves_and_grows_back_one_per_step() -> None:
     )  # a new overload halves the 9 in force (7 + 2 steps)
     for lease in [*leases, eighth]:
         lease.release()
+
+
+def spec(key: str, limit: int, span: float, margin: float = 0.0) -> tuple[WindowSpec, ...]:
+    return (WindowSpec(key, limit, span, f"{key}: {limit} per {span:g} s", margin),)
+
+
+@pytest.mark.looptime
+async def test_requests_of_a_window_someone_waits_for_get_the_next_slot_first() -> None:
+    """Cap 1: a queued name whose window a second name waits for goes before earlier calls."""
+    backend = ProcessLimiter()
+    order: list[str] = []
+    held = await slot(backend, 1)
+
+    async def call(name: str, windows: tuple[WindowSpec, ...]) -> None:
+        lease = await backend.take(LOGIN, windows, 1, None)
+        order.append(name)
+        await asyncio.sleep(1.0)
+        lease.release()
+
+    plain = [asyncio.create_task(call(f"plain {i}", ())) for i in range(3)]
+    await asyncio.sleep(1.0)
+    names = spec("senders.add", 1, 60.0)
+    first = asyncio.create_task(call("first name", names))  # joins its window, queued 4th
+    await asyncio.sleep(1.0)
+    second = asyncio.create_task(call("second name", names))  # waits for that window
+    await asyncio.sleep(1.0)
+    held.release()
+    await asyncio.gather(*plain, first, second)
+    assert ["first name", "plain 0", "plain 1", "plain 2", "second name"] == order
+
+
+@pytest.mark.looptime
+async def test_an_exchange_held_up_past_the_margin_counts_from_its_end() -> None:
+    """Margin 1 s, the exchange ends 5 s after leaving: the next waits until 4 + 61 s."""
+    backend = ProcessLimiter()
+    loop = asyncio.get_running_loop()
+    window = spec("senders.add", 1, 61.0, margin=1.0)
+    lease = await backend.take(LOGIN, window, 14, None)
+    await asyncio.sleep(5.0)
+    lease.release()
+    (await backend.take(LOGIN, window, 14, None)).release()
+    assert 65.0 == pytest.approx(loop.time())
+
+
+@pytest.mark.looptime
+async def test_a_quick_exchange_counts_from_when_it_left() -> None:
+    """Margin 1 s, the exchange ends 0.5 s after leaving: the next waits the span from its send."""
+    backend = ProcessLimiter()
+    loop = asyncio.get_running_loop()
+    window = spec("senders.add", 1, 61.0, margin=1.0)
+    lease = await backend.take(LOGIN, window, 14, None)
+    await asyncio.sleep(0.5)
+    lease.release()
+    (await backend.take(LOGIN, window, 14, None)).release()
+    assert 61.0 == pytest.approx(loop.time())

@@ -9,6 +9,7 @@ import asyncio
 import threading
 import time
 from collections.abc import AsyncIterator
+from typing import cast
 
 import pytest
 import redis.asyncio as aioredis
@@ -45,9 +46,9 @@ async def entries(raw: aioredis.Redis, prefix: str, key: str) -> dict[bytes, flo
     """The entries in a window's log and their times (Redis's clock)."""
     found = await raw.keys(f"*{prefix}*:w:{key}")
     assert 1 == len(found)
-    return {
-        member: float(score) for member, score in await raw.zrange(found[0], 0, -1, withscores=True)
-    }
+    return dict(
+        cast("list[tuple[bytes, float]]", await raw.zrange(found[0], 0, -1, withscores=True))
+    )
 
 
 async def stamps(raw: aioredis.Redis, prefix: str, key: str) -> list[float]:
