@@ -48,19 +48,21 @@ class SharedReads:
             task.add_done_callback(lambda done: self._forget(key, done))
         else:
             on_join()
-        self._waiting[key] = self._waiting.get(key, 0) + 1
+        # The counts of this loop's reads: a reset() for another loop leaves them alone.
+        waiting = self._waiting
+        waiting[key] = waiting.get(key, 0) + 1
         try:
             result = await asyncio.shield(task)
         except asyncio.CancelledError:
             # The shared read lives on for the other callers; when the last one leaves,
             # it is cancelled too (a request already sent keeps its slot till it ends).
-            if self._waiting.get(key) == 1 and not task.done():
+            if waiting.get(key) == 1 and not task.done():
                 task.cancel()
             raise
         finally:
-            self._waiting[key] -= 1
-            if not self._waiting[key]:
-                del self._waiting[key]
+            waiting[key] -= 1
+            if not waiting[key]:
+                del waiting[key]
         # Each caller its own list: one caller's changes must not show in another's.
         return list(result) if isinstance(result, list) else result  # type: ignore[return-value]
 

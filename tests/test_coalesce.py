@@ -93,3 +93,13 @@ async def test_the_read_lives_on_while_a_caller_waits_and_is_cancelled_with_the_
         await second
     await asyncio.sleep(0)
     assert (0, 1) == (after_first, read.cancelled)
+
+
+async def test_a_caller_waiting_across_a_reset_ends_with_its_result() -> None:
+    """reset() (the client moved to another loop) while a read is awaited: it still ends well."""
+    reads, read = SharedReads(), Read(result=["a"])
+    caller = asyncio.ensure_future(reads.join(KEY, read.start(), read.joined))
+    await asyncio.sleep(0)
+    reads.reset()
+    read.release.set()
+    assert ["a"] == await caller
