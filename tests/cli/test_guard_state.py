@@ -260,7 +260,7 @@ def test_processes_at_once_each_count_their_error(emulator: Emulator) -> None:
             b' "seconds": 1800, "reason": "r", "login": "l"}}}'
         ),
     ],
-    ids=["binary", "a-list", "another-version", "a-bad-entry", "an-endless-pause"],
+    ids=["binary", "a-list", "another-version", "a-bad-entry", "a-non-finite-time"],
 )
 def test_a_corrupt_file_is_ignored_and_replaced(emulator: Emulator, content: bytes) -> None:
     """A file that is not the guard's counts as empty: the run is sent, the file rewritten."""
