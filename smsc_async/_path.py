@@ -35,6 +35,7 @@ from smsc_async._commands import Command, RetryClass
 from smsc_async._config import ClientConfig
 from smsc_async._inflight import InFlight
 from smsc_async._limiter import Limiter, Ticket
+from smsc_async._probe import FirstAnswer
 from smsc_async._state import Lease, LimiterBackend, TooLate
 from smsc_async._transport import RawReply, ReplyTooLarge, Transport
 from smsc_async._types import Files
@@ -96,6 +97,7 @@ class CommandPath:
         )
         self._reads = SharedReads()
         self._flight = InFlight(config.abandon_after)
+        self._first = FirstAnswer()  # one at a time until SMSC has taken the credentials
         self._random = random.Random()  # noqa: S311 - jitter, not cryptography
         self._lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None  # the loop the calls run on
@@ -139,6 +141,7 @@ class CommandPath:
         # Whatever the old loop left (its shared reads) cannot be awaited from this one.
         self._loop, self._busy = loop, 0
         self._reads.reset()
+        self._first.reset()
 
     async def _call(
         self,
@@ -249,8 +252,13 @@ class CommandPath:
         """One attempt, its failures that end the call turned into the errors they raise."""
         if self.closed:  # while this call paused between attempts
             raise _retry.closed_error(command)
+        left = None if deadline is None else deadline - asyncio.get_running_loop().time()
         try:
-            return await self._attempt(command, params, files, deadline, options)
+            return await self._first.run(
+                lambda: self._attempt(command, params, files, deadline, options),
+                enter=lambda waiting: self._flight.waiting_for(waiting, command),
+                left=left,
+            )
         except _retry.ClosedInFlight:
             raise _retry.closed_error(command, sent=True) from None
         except ReplyTooLarge as big:

@@ -129,11 +129,22 @@ _EVERY_COMMAND: tuple[Command[Any], ...] = (
 NO_RULES: dict[str, tuple[Rule, ...]] = {command.name: () for command in _EVERY_COMMAND}
 
 
+def confirmed(client: SmscClient) -> SmscClient:
+    """``client`` as if SMSC had already taken its credentials: its first burst leaves at once.
+
+    A fresh client sends one request alone until an answer shows its credentials work
+    (``smsc_async/_probe.py``). Tests of the emulator's concurrency rules drive bursts
+    through the SDK and mean every request of a burst to leave together.
+    """
+    client._path._first.accepted = True
+    return client
+
+
 def unpaced(emulator: Emulator, **kwargs: Any) -> SmscClient:
     """A client of ``emulator`` that breaks the rules: no pacing, no retries, 64 in flight."""
     options: dict[str, Any] = {"retries": 0, "max_concurrency": 64, "rules": NO_RULES}
     options.update(kwargs)
-    return emulator.client(**options)
+    return confirmed(emulator.client(**options))
 
 
 async def raw_post(

@@ -8,7 +8,7 @@ import pytest
 
 from smsc_async import RateLimitError, Sender, SmscClient, TransportError
 from smsc_async.testing import Emulator
-from tests._support import unpaced
+from tests._support import confirmed, unpaced
 
 pytestmark = pytest.mark.looptime
 
@@ -77,8 +77,8 @@ async def test_a_wave_after_the_abandoned_requests_finish_at_the_server_passes()
     """Once the server has finished the abandoned requests, 14 new concurrent calls all pass."""
     emulator = Emulator(latency=LATENCY)
     async with (
-        emulator.client(timeout=TIMEOUT, retries=0) as impatient,
-        emulator.client(timeout=10.0) as patient,
+        confirmed(emulator.client(timeout=TIMEOUT, retries=0)) as impatient,
+        confirmed(emulator.client(timeout=10.0)) as patient,
     ):
         await abandon(impatient, 14)
         await asyncio.sleep(LATENCY - TIMEOUT)
@@ -107,7 +107,7 @@ async def test_abandoned_requests_count_in_the_rule_windows() -> None:
 async def test_drain_returns_only_after_every_started_request_is_finished() -> None:
     """drain() waits for the slowest abandoned request, then nothing is in flight."""
     emulator = Emulator(latency=LATENCY, jitter=2.0, seed=7)
-    async with emulator.client(timeout=TIMEOUT, retries=0) as smsc:
+    async with confirmed(emulator.client(timeout=TIMEOUT, retries=0)) as smsc:
         await abandon(smsc, 5)
     assert 5 == emulator.in_flight()
     await emulator.drain()

@@ -14,6 +14,7 @@ from smsc_async import (
 )
 from smsc_async.events import Coalesced, Event, LimiterWait, Retry
 from smsc_async.testing import Emulator
+from tests._support import confirmed
 
 pytestmark = pytest.mark.looptime
 
@@ -50,7 +51,7 @@ async def test_two_hundred_distinct_calls_never_exceed_fourteen_in_flight() -> N
     """200 distinct calls at 1 s latency: at most 14 in flight, no error 9, near 200/14 s."""
     emulator = Emulator(latency=1.0)
     loop = asyncio.get_running_loop()
-    async with emulator.client() as smsc:
+    async with confirmed(emulator.client()) as smsc:
         pages = await asyncio.gather(*(smsc.senders.list(cnt=k) for k in range(1, 201)))
     elapsed = loop.time()
     assert [[]] * 200 == pages
@@ -79,7 +80,7 @@ async def test_abandoned_requests_keep_their_slots_until_the_server_is_done() ->
     """After 14 calls time out at 0.5 s of a 3 s request, a new wave waits: never 15 in flight."""
     emulator = Emulator(latency=3.0)
     loop = asyncio.get_running_loop()
-    async with emulator.client(timeout=0.5, retries=0) as smsc:
+    async with confirmed(emulator.client(timeout=0.5, retries=0)) as smsc:
         first = await asyncio.gather(
             *(smsc.senders.list(cnt=k) for k in range(1, 15)), return_exceptions=True
         )
@@ -185,7 +186,7 @@ async def test_cancelled_callers_give_their_slots_back_once_the_server_is_done()
     """Cancelling 20 calls mid-flight leaks no slot: after the server ends them, 14 go again."""
     emulator = Emulator(latency=2.0)
     loop = asyncio.get_running_loop()
-    async with emulator.client() as smsc:
+    async with confirmed(emulator.client()) as smsc:
         tasks = [asyncio.create_task(smsc.senders.list(cnt=k)) for k in range(1, 21)]
         await asyncio.sleep(1.0)
         for task in tasks:

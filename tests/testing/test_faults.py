@@ -30,7 +30,7 @@ from smsc_async import (
 )
 from smsc_async.testing import DEFAULT_LOGIN, Emulator, Faults
 from smsc_async.testing._tariffs import DEFAULT_TARIFFS
-from tests._support import unpaced
+from tests._support import confirmed, unpaced
 
 pytestmark = pytest.mark.looptime
 
@@ -94,7 +94,7 @@ async def test_an_authorisation_error_takes_the_latency_too() -> None:
 async def test_latency_is_per_request_not_a_queue() -> None:
     """Concurrent calls overlap at the server: three at once all finish after one latency."""
     emulator = Emulator(latency=2.0)
-    async with emulator.client() as smsc:
+    async with confirmed(emulator.client()) as smsc:
         await asyncio.gather(smsc.tariffs.get(), smsc.senders.list(), smsc.senders.add("shop"))
     assert 2.0 == now()
     assert 3 == emulator.peak_in_flight()

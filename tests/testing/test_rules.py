@@ -19,7 +19,7 @@ from smsc_async.testing import (
     RuleBook,
     Violation,
 )
-from tests._support import unpaced
+from tests._support import confirmed, unpaced
 
 pytestmark = pytest.mark.looptime
 
@@ -226,7 +226,7 @@ async def test_fifteenth_concurrent_request_under_one_login_is_refused() -> None
 async def test_fourteen_concurrent_requests_under_one_login_pass() -> None:
     """Fourteen simultaneous requests under one login all pass with no violation."""
     emulator = Emulator(latency=1.0)
-    async with emulator.client() as smsc:
+    async with confirmed(emulator.client()) as smsc:
         results = await asyncio.gather(*(smsc.senders.list(cnt=k) for k in range(1, 15)))
     assert [[] for _ in range(14)] == results
     assert [] == emulator.violations
@@ -238,8 +238,8 @@ async def test_two_logins_each_have_their_own_fourteen_in_flight() -> None:
     emulator = Emulator(latency=1.0)
     emulator.add_account(OTHER_LOGIN, OTHER_PASSWORD)
     async with (
-        emulator.client() as smsc,
-        emulator.client(login=OTHER_LOGIN, password=OTHER_PASSWORD) as other,
+        confirmed(emulator.client()) as smsc,
+        confirmed(emulator.client(login=OTHER_LOGIN, password=OTHER_PASSWORD)) as other,
     ):
         results: list[list[Sender]] = await asyncio.gather(
             *(client.senders.list(cnt=k) for client in (smsc, other) for k in range(1, 15))
