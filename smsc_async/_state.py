@@ -6,7 +6,7 @@ pauses and the blocks are kept is a :class:`LimiterBackend`'s business:
 
 - :class:`smsc_async.ProcessLimiter` (``_process.py``, the default): in memory, shared by
   every client of a login in the process, across event loops and threads;
-- :class:`smsc_async.redis.RedisLimiter` (``redis.py``): in Redis, shared by every process
+- :class:`smsc_async.redis.RedisLimiter` (``redis/``): in Redis, shared by every process
   and host that points at it.
 
 Like httpx's transports: one abstract class, one module per implementation, the engine

@@ -1,4 +1,4 @@
-"""redis-py stays optional: one module imports it, and only when asked for."""
+"""redis-py stays optional: one package imports it, and only when asked for."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ PACKAGE = Path(__file__).parent.parent.parent / "smsc_async"
 
 
 def test_only_smsc_async_redis_imports_redis():
-    """No module but smsc_async/redis.py names the redis package in an import."""
+    """No module outside smsc_async/redis/ names the redis package in an import."""
     importers = set()
     for path in PACKAGE.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -22,7 +22,8 @@ def test_only_smsc_async_redis_imports_redis():
                 names = [node.module]
             if any(name == "redis" or name.startswith("redis.") for name in names):
                 importers.add(path.relative_to(PACKAGE).as_posix())
-    assert {"redis.py"} == importers
+    assert importers  # the scan sees the package's own imports
+    assert set() == {path for path in importers if not path.startswith("redis/")}
 
 
 def test_importing_the_sdk_does_not_import_redis():
@@ -32,3 +33,20 @@ def test_importing_the_sdk_does_not_import_redis():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert "False" == out.stdout.strip()
+
+
+def test_the_redis_modules_import_one_way():
+    """At import time each module of smsc_async/redis/ imports only modules listed before it."""
+    order = ["_scripts", "_core", "_fallback", "_part", "_request", "_limiter", "__init__"]
+    folder = PACKAGE / "redis"
+    assert sorted(order) == sorted(path.stem for path in folder.glob("*.py"))
+    upward = []
+    for rank, name in enumerate(order):
+        tree = ast.parse((folder / f"{name}.py").read_text(encoding="utf-8"))
+        for node in tree.body:  # top level only: TYPE_CHECKING blocks and lazy imports aside
+            module = (node.module or "") if isinstance(node, ast.ImportFrom) else ""
+            if module.startswith("smsc_async.redis."):
+                imported = module.rsplit(".", 1)[1]
+                if order.index(imported) >= rank:
+                    upward.append(f"{name} imports {imported}")
+    assert [] == upward
