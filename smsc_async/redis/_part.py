@@ -152,14 +152,14 @@ class Part:
     async def _listen(self) -> None:
         """Hand every wake message to the waiters; after a reconnect, renew at once."""
         delay = 0.05
+        # Back within a quarter of the restart hold once Redis answers again: the hold
+        # only lasts while every sharer re-registers what it holds, which starts here.
+        longest = min(1.0, self.core.restart_hold / 4)
         connected_before = False
         while not self.closing:
             pubsub = self.client.pubsub()
             try:
                 await pubsub.subscribe(self.core.channel)
-                if connected_before:  # Redis may have restarted: re-register what we hold
-                    self.kick.set()
-                connected_before = True
                 delay = 0.05
                 # get_message may lose a cancellation that meets its own timeout: the flag
                 # ends the loop within a second anyway.
@@ -168,6 +168,12 @@ class Part:
                     if message is None:
                         continue
                     if message["type"] == "subscribe":
+                        # redis-py's pub/sub reconnects by itself and subscribes again: a
+                        # second confirmation means the connection was lost, so Redis may
+                        # have restarted: re-register what we hold at once.
+                        if connected_before:
+                            self.kick.set()
+                        connected_before = True
                         self.subscribed.set()
                         self.wake_all()  # what was published before now is lost to us
                     elif message["type"] == "message":
@@ -177,7 +183,7 @@ class Part:
             except Exception:  # noqa: BLE001 - any failure: reconnect with backoff
                 self.subscribed.clear()
                 await asyncio.sleep(delay)
-                delay = min(delay * 2, 1.0)
+                delay = min(delay * 2, longest)
             finally:
                 with contextlib.suppress(Exception):
                     await pubsub.aclose()  # type: ignore[no-untyped-call,unused-ignore]
