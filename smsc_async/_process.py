@@ -450,16 +450,9 @@ class ProcessLimiter(LimiterBackend):
             if len(errors) < limit:
                 return None
             until = errors[-limit] + span
-            reason = f"{limit} authorisation errors within {_duration(span)}"
+            reason = self.auth_reason(limit, span)
             self._pause(domain, where, until, reason, login)
             return Pause(until - now, reason, login)
 
     async def next_id(self, login: str) -> int:
         return _next_id()
-
-
-def _duration(seconds: float) -> str:
-    """``1800`` -> ``"30 minutes"``, ``30`` -> ``"30 s"``: the real span, as the rule labels."""
-    if seconds >= 60 and seconds % 60 == 0:  # noqa: PLR2004
-        return f"{seconds / 60:g} minutes"
-    return f"{seconds:g} s"

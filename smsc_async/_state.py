@@ -254,6 +254,18 @@ class LimiterBackend(abc.ABC):
             The pause, if this error engaged (or extended) it.
         """
 
+    @staticmethod
+    def auth_reason(limit: int, span: float) -> str:
+        """Why :meth:`auth_failed` paused, in the words every backend uses.
+
+        ``(4, 1800)`` -> ``"4 authorisation errors within 30 minutes"``; a span that is not
+        whole minutes (a compressed ``minute``) in seconds: ``"4 authorisation errors
+        within 10 s"``.
+        """
+        if span >= 60 and span % 60 == 0:  # noqa: PLR2004
+            return f"{limit} authorisation errors within {span / 60:g} minutes"
+        return f"{limit} authorisation errors within {span:g} s"
+
     @abc.abstractmethod
     async def next_id(self, login: str) -> int:
         """A message id (1 to :data:`ID_MAX`) no other sharer hands out for ``login`` now."""

@@ -156,3 +156,11 @@ async def test_a_quick_exchange_counts_from_when_it_left() -> None:
     lease.release()
     (await backend.take(LOGIN, window, 14, None)).release()
     assert 61.0 == pytest.approx(loop.time())
+
+
+def test_the_guard_reason_names_minutes_when_whole_and_seconds_otherwise() -> None:
+    """One wording for every backend: 1800 s is "30 minutes", a compressed 10 s is "10 s"."""
+    assert [
+        "4 authorisation errors within 30 minutes",
+        "4 authorisation errors within 10 s",
+    ] == [ProcessLimiter.auth_reason(4, 1800.0), ProcessLimiter.auth_reason(4, 10.0)]

@@ -38,7 +38,7 @@ import click
 import filelock
 import platformdirs
 
-from smsc_async import Pause, ProcessLimiter
+from smsc_async import LimiterBackend, Pause, ProcessLimiter
 
 __all__ = ["ENV_STATE_DIR", "STATE_FILE", "FileGuardLimiter", "state_dir"]
 
@@ -230,7 +230,7 @@ def _record_auth(
     recent = sorted(e.at for e in errors if now - e.at < span)
     if len(recent) < limit:
         return None
-    reason = f"{limit} authorisation errors within {_duration(span)}"
+    reason = LimiterBackend.auth_reason(limit, span)
     return _record_pause(state, now, where, _Paused(recent[-limit] + span, span, reason, login))
 
 
@@ -265,13 +265,6 @@ def _longer(one: Pause | None, other: Pause | None) -> Pause | None:
     if one is None or (other is not None and other.seconds > one.seconds):
         return other
     return one
-
-
-def _duration(seconds: float) -> str:
-    """``1800`` -> ``"30 minutes"``, ``3`` -> ``"3 s"``, as the SDK words its guard."""
-    if seconds >= 60 and seconds % 60 == 0:  # noqa: PLR2004
-        return f"{seconds / 60:g} minutes"
-    return f"{seconds:g} s"
 
 
 # -- the file's layout ----------------------------------------------------------------

@@ -361,7 +361,7 @@ class RedisLimiter(LimiterBackend):
 
         async def in_redis() -> Pause | None:
             keys = [self._core.pause_key(where), self._core.pause_key(where, "auth")]
-            reason = f"{limit} authorisation errors within {span:g} s"
+            reason = self.auth_reason(limit, span)
             member = f"{self._core.new_id()}|{login}"
             args = [limit, repr(float(span)), member, reason, login]
             return self._core.pause(where, await self._script("auth_failed", keys, args))

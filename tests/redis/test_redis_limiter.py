@@ -280,6 +280,7 @@ async def test_pauses_and_the_auth_guard_are_shared_and_name_the_login(
         guard = await one.auth_failed(where, "carol", limit=3, span=1.0)
         assert guard is not None
         assert "carol" == guard.login
+        assert "3 authorisation errors within 1 s" == guard.reason  # as the process words it
         assert 0.8 < guard.seconds <= 1.0
         again = await two.paused(where)
         assert again is not None
