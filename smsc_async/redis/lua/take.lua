@@ -30,6 +30,15 @@ local asked = now
 if ARGV[10] ~= '' then asked = tonumber(ARGV[10]) end
 local channel = ARGV[12 + 2 * n]
 
+-- Pending entries in every window: admitted, not sent yet. A request that takes its slot
+-- in the same call skips them and goes straight into the logs.
+local function join()
+  for i = 1, n do
+    redis.call('ZADD', KEYS[4 + 4 * i], now + lease, id)
+    keep(KEYS[4 + 4 * i], lease)
+  end
+end
+
 if mode < 2 then
   local worst, which, pend = 0, 0, 0
   for i = 1, n do
@@ -71,20 +80,22 @@ if mode < 2 then
     if promoted == 1 then wake_heads(free_slots(cap, grow), channel) end
     return {1, us(worst), which, pend, epoch, at(asked)}
   end
-  for i = 1, n do
-    redis.call('ZADD', KEYS[4 + 4 * i], now + lease, id)
-    keep(KEYS[4 + 4 * i], lease)
+  if mode == 0 then
+    join()
+    return {0, 0, 0, 0, epoch, at(asked)}
   end
-  if mode == 0 then return {0, 0, 0, 0, epoch, at(asked)} end
 end
 
 -- The slot.
-local priority = asked
-for i = 1, n do
-  if redis.call('EXISTS', KEYS[6 + 4 * i]) == 1 then priority = asked - URGENT break end
+local function priority()
+  for i = 1, n do
+    if redis.call('EXISTS', KEYS[6 + 4 * i]) == 1 then return asked - URGENT end
+  end
+  return asked
 end
 local function queued(wait)
-  redis.call('ZADD', KEYS[5], 'LT', priority, id) -- a place in line only ever improves
+  if mode == 1 then join() end
+  redis.call('ZADD', KEYS[5], 'LT', priority(), id) -- a place in line only ever improves
   redis.call('ZADD', KEYS[6], now + tonumber(ARGV[11]), id)
   keep(KEYS[5], tonumber(ARGV[11]))
   keep(KEYS[6], tonumber(ARGV[11]))
@@ -104,7 +115,7 @@ end
 if waiting > 0 then
   local rank = redis.call('ZRANK', KEYS[5], id)
   if rank == false then
-    redis.call('ZADD', KEYS[5], priority, id)
+    redis.call('ZADD', KEYS[5], priority(), id)
     rank = redis.call('ZRANK', KEYS[5], id)
   end
   if rank >= free then return queued(lease) end
@@ -114,7 +125,7 @@ end
 redis.call('ZADD', KEYS[3], now + lease, id)
 keep(KEYS[3], lease)
 for i = 1, n do
-  redis.call('ZREM', KEYS[4 + 4 * i], id)
+  if mode == 2 then redis.call('ZREM', KEYS[4 + 4 * i], id) end
   redis.call('ZADD', KEYS[3 + 4 * i], now, id)
   keep(KEYS[3 + 4 * i], tonumber(ARGV[11 + 2 * i]))
 end
