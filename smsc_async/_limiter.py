@@ -45,7 +45,7 @@ import anyio
 import attrs
 from aiolimiter import AsyncLimiter
 
-from smsc_async._state import Admission, Lease, LimiterBackend, TooLate, WindowSpec
+from smsc_async._state import CAP_REASON, Admission, Lease, LimiterBackend, TooLate, WindowSpec
 from smsc_async._types import Rule, Scope
 
 __all__ = ["Limiter", "Ticket"]
@@ -213,7 +213,7 @@ class Limiter:
         now = asyncio.get_running_loop().time()
         lease = await ticket.admission.go(self.cap, _left(deadline, now))
         if lease.waited and not ticket.reason:
-            ticket.reason = "concurrency cap"
+            ticket.reason = CAP_REASON
         ticket.lease = lease
         return lease
 

@@ -38,7 +38,16 @@ from collections import deque
 from collections.abc import Sequence
 
 from smsc_async._memory import RESOLUTION, Domain, Entry, Login, Waker, Window
-from smsc_async._state import ID_MAX, Admission, Lease, LimiterBackend, Pause, TooLate, WindowSpec
+from smsc_async._state import (
+    CAP_REASON,
+    ID_MAX,
+    Admission,
+    Lease,
+    LimiterBackend,
+    Pause,
+    TooLate,
+    WindowSpec,
+)
 
 __all__ = ["ProcessLimiter"]
 
@@ -129,7 +138,7 @@ class _ProcessAdmission(Admission):
                     if first and login.in_flight < in_force:
                         return self._take(login, waker, in_force, now, loop, waited=slept)
                     if deadline is not None and now >= deadline:
-                        raise TooLate(timeout or 0.0, "concurrency cap")  # noqa: TRY301
+                        raise TooLate(timeout or 0.0, CAP_REASON)  # noqa: TRY301
                     if waker is None:
                         waker = self._queue(login, loop, now)
                     waker.arm()

@@ -49,9 +49,10 @@ from collections.abc import Sequence
 
 import attrs
 
-__all__ = ["Admission", "Lease", "LimiterBackend", "Pause", "TooLate", "WindowSpec"]
+__all__ = ["CAP_REASON", "Admission", "Lease", "LimiterBackend", "Pause", "TooLate", "WindowSpec"]
 
-_CAP = "concurrency cap"
+CAP_REASON = "concurrency cap"
+"""The reason a wait for a slot of the login's cap gives (events, errors)."""
 
 ID_MAX = 2_147_483_647
 """The largest numeric message id SMSC takes (spec §7.9): ids run from 1 to this."""
@@ -212,7 +213,7 @@ class LimiterBackend(abc.ABC):
         except BaseException:
             admission.withdraw()
             raise
-        lease.reason = admission.reason or (_CAP if lease.waited else "")
+        lease.reason = admission.reason or (CAP_REASON if lease.waited else "")
         return lease
 
     @abc.abstractmethod

@@ -12,13 +12,11 @@ import secrets
 from collections.abc import Sequence
 from typing import Any
 
-from smsc_async._state import Admission, Lease, TooLate, WindowSpec
+from smsc_async._state import CAP_REASON, Admission, Lease, TooLate, WindowSpec
 from smsc_async.errors import LimiterUnavailableError
 from smsc_async.redis._fallback import Policy, go_in_process
 from smsc_async.redis._part import Part
 from smsc_async.redis._scripts import ADMIT, ADMIT_AND_GO, DONE, GO, GROW_EVERY, LOST, WINDOW, text
-
-CAP_REASON = "concurrency cap"
 
 
 class Request:
