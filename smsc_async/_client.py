@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import importlib.util
 import os
 import weakref
 from collections.abc import Callable, Mapping, Sequence
@@ -26,6 +27,7 @@ from smsc_async._config import (
     ClientConfig,
     Credentials,
 )
+from smsc_async._http import ENGINES, Engine
 from smsc_async._path import CallOptions, CommandPath
 from smsc_async._process import ProcessLimiter
 from smsc_async._state import LimiterBackend
@@ -57,6 +59,7 @@ from smsc_async.resources._books import MAILS
 
 if TYPE_CHECKING:
     import httpx
+    import httpx2
 
 __all__ = ["SmscClient"]
 
@@ -135,10 +138,16 @@ class SmscClient:
             change or a send: the server carried the request out).
         on_event: Called with every :mod:`~smsc_async.events` event (limiter waits,
             coalesced reads, retries, pauses).
-        http_client: An ``httpx.AsyncClient`` of yours to send through (proxies, custom
-            settings). Used as given, never closed here. It serves the event loop of its
-            first call only (its connections belong to that loop): from another loop a
-            call raises :class:`EventLoopError`.
+        http: How the client's own pools send: ``"default"``, the HTTP stack's own
+            connection pool (httpx's, or httpx2's with ``SMSC_HTTP_STACK=httpx2``), or
+            ``"aiohttp"``, aiohttp behind the same API (``pip install
+            'smsc_async[aiohttp]'``), at about a third of the client CPU per call. Timeouts,
+            the concurrency cap, the reply size cap and send safety are the same with both.
+            Not with ``http_client`` or ``transport``.
+        http_client: An ``httpx.AsyncClient`` (or ``httpx2.AsyncClient``) of yours to send
+            through (proxies, custom settings). Used as given, never closed here. It
+            serves the event loop of its first call only (its connections belong to that
+            loop): from another loop a call raises :class:`EventLoopError`.
         transport: An httpx transport for the client's own pools, e.g. the emulator's
             (``Emulator.transport()``); closed with the client. Not with ``http_client``.
             Every loop's pool sends through it, so it must serve every loop the client is
@@ -170,7 +179,8 @@ class SmscClient:
         max_rate: float | None = None,
         max_reply_bytes: int = _MAX_REPLY_BYTES,
         on_event: Callable[[Event], object] | None = None,
-        http_client: httpx.AsyncClient | None = None,
+        http: Engine = "default",
+        http_client: httpx.AsyncClient | httpx2.AsyncClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         limiter: LimiterBackend | None = None,
     ) -> None:
@@ -198,6 +208,7 @@ class SmscClient:
             overrides = _check_rules(check, rules)
             if transport is not None and http_client is not None:
                 check.fail("transport", "give transport or http_client, not both")
+            _check_engine(check, http, given=http_client is not None or transport is not None)
             if limiter is not None and not isinstance(limiter, LimiterBackend):
                 check.fail(
                     "limiter",
@@ -229,8 +240,9 @@ class SmscClient:
             exchange_limit=abandon_after if request_timeout is not None else None,
             max_connections=max_concurrency,
             max_reply_bytes=max_reply_bytes,
-            http_client=http_client,
+            http_client=http_client,  # type: ignore[arg-type]  # either stack's client
             transport=transport,
+            engine=http,
         )
         self._on_event = on_event
         self._limiter = ProcessLimiter.default() if limiter is None else limiter
@@ -557,6 +569,16 @@ def _redis_limiter(url: str) -> LimiterBackend:
         raise  # unreachable: the check above raises ValidationError
     limiter: LimiterBackend = module.RedisLimiter.from_url(url)
     return limiter
+
+
+def _check_engine(check: Checks, http: object, *, given: bool) -> None:
+    if http not in ENGINES:
+        check.fail("http", f"must be one of {', '.join(map(repr, ENGINES))}, got {http!r}")
+    elif http == "aiohttp":
+        if given:
+            check.fail("http", "'aiohttp' is for the client's own pools: not with http_client")
+        elif importlib.util.find_spec("httpx_aiohttp") is None:
+            check.fail("http", "'aiohttp' needs httpx-aiohttp: pip install 'smsc_async[aiohttp]'")
 
 
 def _check_credentials(

@@ -1,4 +1,7 @@
-"""The only module that talks httpx: it posts a form and maps httpx's failures, once.
+"""The only module that talks HTTP: it posts a form and maps the stack's failures, once.
+
+The stack (httpx or httpx2) comes from :mod:`smsc_async._http`; a client's pools send
+through the stack's own connection pool, or through aiohttp (``http="aiohttp"``).
 
 It knows commands by name only, nothing of models or formats. Credentials travel in the
 POST body, never in a URL; the debug log names the fields sent, never their values.
@@ -18,10 +21,11 @@ import re
 import threading
 import time
 from collections.abc import AsyncGenerator, Mapping
+from types import ModuleType
 
 import attrs
-import httpx
 
+from smsc_async._http import Engine, httpx, stack_of
 from smsc_async._secret import Secret, reveal
 from smsc_async._types import Files
 from smsc_async._version import __version__
@@ -41,15 +45,18 @@ class Unset(enum.Enum):
 UNSET = Unset.UNSET
 """``timeout`` not given: use the caller-supplied client's own timeouts."""
 
-# Failures that prove the request never reached the server: retrying them is always safe.
-_NOT_SENT: tuple[type[Exception], ...] = (
-    httpx.ConnectError,
-    httpx.ConnectTimeout,
-    httpx.PoolTimeout,
-    httpx.UnsupportedProtocol,
-    httpx.InvalidURL,
-)
 _HTTP_OK = 200
+
+
+def _not_sent(stack: ModuleType) -> tuple[type[Exception], ...]:
+    """A stack's failures that prove the request never reached the server (safe to retry)."""
+    return (
+        stack.ConnectError,
+        stack.ConnectTimeout,
+        stack.PoolTimeout,
+        stack.UnsupportedProtocol,
+        stack.InvalidURL,
+    )
 
 
 class _NoCookies(httpx.Cookies):
@@ -128,6 +135,8 @@ class Transport:
             to the event loop of its first request.
         transport: An httpx transport for the clients created here (one per event loop,
             all through it), closed by :meth:`aclose`.
+        engine: How the clients created here send: the stack's own pool (``"default"``),
+            or aiohttp (``"aiohttp"``, one aiohttp session per event loop).
     """
 
     def __init__(
@@ -140,14 +149,22 @@ class Transport:
         max_reply_bytes: int = 32 * 2**20,
         http_client: httpx.AsyncClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
+        engine: Engine = "default",
     ) -> None:
         self._base_url = base_url
         self._max_reply = max_reply_bytes
         self._max_connections = max_connections
+        self._given = http_client
+        # A caller's client may come from the other stack: its failures and its settings'
+        # types are that stack's.
+        stack = httpx if http_client is None else stack_of(http_client)
         self._timeout: httpx.Timeout | None = None
         if not isinstance(timeout, Unset):
-            self._timeout = httpx.Timeout(exchange_limit, connect=timeout, pool=None)
-        self._given = http_client
+            self._timeout = stack.Timeout(exchange_limit, connect=timeout, pool=None)
+        self._use_default = stack.USE_CLIENT_DEFAULT
+        self._not_sent = _not_sent(stack)
+        self._http_error: type[Exception] = stack.HTTPError
+        self._engine = engine
         self._given_loop: asyncio.AbstractEventLoop | None = None
         self._transport = transport
         self._pools: dict[asyncio.AbstractEventLoop, _LoopPool] = {}
@@ -196,8 +213,16 @@ class Transport:
         return pool.http
 
     def _new_client(self) -> httpx.AsyncClient:
+        transport: httpx.AsyncBaseTransport | None = None
+        if self._transport is not None:
+            transport = _Unclosed(self._transport)
+        elif self._engine == "aiohttp":
+            from smsc_async._aiohttp import AioHttpTransport  # noqa: PLC0415 - the extra's
+
+            # Its own per loop, closed with this client (an aiohttp session has one loop).
+            transport = AioHttpTransport(max_connections=self._max_connections)
         http = httpx.AsyncClient(
-            transport=None if self._transport is None else _Unclosed(self._transport),
+            transport=transport,
             timeout=self._timeout or httpx.Timeout(None),
             limits=httpx.Limits(
                 max_connections=self._max_connections,
@@ -262,13 +287,13 @@ class Transport:
             url,
             data={name: reveal(value) for name, value in form.items()},
             files=dict(files) if files else None,
-            timeout=self._timeout or httpx.USE_CLIENT_DEFAULT,
+            timeout=self._timeout or self._use_default,
         )
         try:
             response = await http.send(request, stream=True)
-        except _NOT_SENT as exc:
+        except self._not_sent as exc:
             raise TransportError(_describe(exc), command=command, request_sent=False) from None
-        except httpx.HTTPError as exc:
+        except self._http_error as exc:
             raise TransportError(_describe(exc), command=command, request_sent=True) from None
         try:
             if response.status_code != _HTTP_OK:
@@ -279,7 +304,7 @@ class Transport:
                     status_code=response.status_code,
                 )
             content = await self._read(response)
-        except httpx.HTTPError as exc:
+        except self._http_error as exc:
             raise TransportError(_describe(exc), command=command, request_sent=True) from None
         finally:
             await response.aclose()
