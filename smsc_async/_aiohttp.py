@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import aiohttp
 
-from smsc_async._http import httpx
+from smsc_async.http import httpx
 
 if TYPE_CHECKING:
     from httpx_aiohttp import AiohttpTransport as _Base

@@ -27,7 +27,6 @@ from smsc_async._config import (
     ClientConfig,
     Credentials,
 )
-from smsc_async._http import ENGINES, Engine
 from smsc_async._path import CallOptions, CommandPath
 from smsc_async._process import ProcessLimiter
 from smsc_async._state import LimiterBackend
@@ -36,6 +35,7 @@ from smsc_async._types import Files, Format, Rule
 from smsc_async._validation import Checks, checking, is_finite_seconds
 from smsc_async.errors import ClientClosedError
 from smsc_async.events import Event
+from smsc_async.http import ENGINES, Engine
 from smsc_async.models.balance import Balance
 from smsc_async.resources import (
     BalanceResource,

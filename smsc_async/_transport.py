@@ -1,6 +1,6 @@
 """The only module that talks HTTP: it posts a form and maps the stack's failures, once.
 
-The stack (httpx or httpx2) comes from :mod:`smsc_async._http`; a client's pools send
+The stack (httpx or httpx2) comes from :mod:`smsc_async.http`; a client's pools send
 through the stack's own connection pool, or through aiohttp (``http="aiohttp"``).
 
 It knows commands by name only, nothing of models or formats. Credentials travel in the
@@ -25,11 +25,11 @@ from types import ModuleType
 
 import attrs
 
-from smsc_async._http import Engine, httpx, stack_of
 from smsc_async._secret import Secret, reveal
 from smsc_async._types import Files
 from smsc_async._version import __version__
 from smsc_async.errors import EventLoopError, TransportError
+from smsc_async.http import Engine, httpx, stack_of
 
 __all__ = ["UNSET", "RawReply", "ReplyTooLarge", "Transport", "Unset"]
 

@@ -37,6 +37,8 @@ def _violations(paths: list[Path], forbidden: tuple[str, ...]) -> list[str]:
     ]
 
 
+# The HTTP stack, and the modules that choose and adapt it.
+HTTP = ("httpx", "httpx2", "aiohttp", "httpx_aiohttp", "smsc_async.http", "smsc_async._aiohttp")
 UPPER = ("smsc_async._client", "smsc_async.resources", "smsc_async.testing", "smsc_async.cli")
 
 
@@ -46,27 +48,27 @@ UPPER = ("smsc_async._client", "smsc_async.resources", "smsc_async.testing", "sm
         # Layer 1: stdlib and attrs only.
         (
             _modules("_types.py", "_secret.py", "_config.py", "errors.py"),
-            ("httpx", "cattrs", "aiolimiter", "smsc_async.formats", "smsc_async.models", *UPPER),
+            (*HTTP, "cattrs", "aiolimiter", "smsc_async.formats", "smsc_async.models", *UPPER),
         ),
         # Models: no I/O, no formats.
         (
             _modules("models"),
-            ("httpx", "anyio", "smsc_async.formats", "smsc_async._transport", *UPPER),
+            (*HTTP, "anyio", "smsc_async.formats", "smsc_async._transport", *UPPER),
         ),
         # Decoders are pure: no httpx, no transport.
-        (_modules("formats"), ("httpx", "anyio", "smsc_async._transport", *UPPER)),
+        (_modules("formats"), (*HTTP, "anyio", "smsc_async._transport", *UPPER)),
         # Transport knows commands by name only.
         (
-            _modules("_transport.py"),
+            _modules("_transport.py", "http.py", "_aiohttp.py"),
             ("cattrs", "smsc_async.models", "smsc_async.formats", "smsc_async._commands", *UPPER),
         ),
         # Resources never reach up to the client.
-        (_modules("resources"), ("httpx", "smsc_async._client", "smsc_async.testing")),
+        (_modules("resources"), (*HTTP, "smsc_async._client", "smsc_async.testing")),
         # The retry policy only decides: no I/O, no limiter, below the command path.
         (
             _modules("_retry.py"),
             (
-                "httpx",
+                *HTTP,
                 "anyio",
                 "asyncio",
                 "aiolimiter",
@@ -80,7 +82,7 @@ UPPER = ("smsc_async._client", "smsc_async.resources", "smsc_async.testing", "sm
         # The wire form and the answer's meaning are pure too, like the decoders they use.
         (
             _modules("_wire.py"),
-            ("httpx", "anyio", "asyncio", "aiolimiter", "smsc_async._limiter", "smsc_async._state"),
+            (*HTTP, "anyio", "asyncio", "aiolimiter", "smsc_async._limiter", "smsc_async._state"),
         ),
         # The command path's parts sit below it.
         (
@@ -96,18 +98,32 @@ def test_imports_point_down(paths: list[Path], forbidden: tuple[str, ...]) -> No
     assert _violations(paths, forbidden) == []
 
 
-def test_only_transport_imports_httpx_at_runtime() -> None:
-    """In the SDK core, httpx is imported at run time by _transport.py alone."""
-    core = [p for p in _modules(".") if "testing" not in p.relative_to(PACKAGE).parts]
+def test_only_the_stack_module_imports_an_http_library_at_runtime() -> None:
+    """httpx or httpx2 is chosen by http.py alone; _aiohttp.py alone knows aiohttp.
+
+    The rest of the SDK (the emulator's transport too) takes ``httpx`` from http.py, so
+    one switch moves every part to httpx2 together.
+    """
     users = sorted(
-        str(p.relative_to(PACKAGE))
-        for p in core
-        if "httpx" in _imports(p) and p.relative_to(PACKAGE) != Path("_transport.py")
+        (str(p.relative_to(PACKAGE)), name)
+        for p in _modules(".")
+        for name in _imports(p)
+        if name.partition(".")[0] in {"httpx", "httpx2", "aiohttp", "httpx_aiohttp"}
     )
-    # _client.py names httpx types for type checkers only.
-    assert users == ["_client.py"]
+    # _client.py names both stacks' client types for type checkers only; _aiohttp.py
+    # imports httpx-aiohttp's variant for the stack in use.
+    assert users == [
+        ("_aiohttp.py", "aiohttp"),
+        ("_aiohttp.py", "httpx_aiohttp"),
+        ("_aiohttp.py", "httpx_aiohttp.httpx2"),
+        ("_client.py", "httpx"),
+        ("_client.py", "httpx2"),
+        ("http.py", "httpx"),
+    ]
     client = (PACKAGE / "_client.py").read_text(encoding="utf-8")
-    assert "if TYPE_CHECKING:\n    import httpx" in client
+    assert "if TYPE_CHECKING:\n    import httpx\n    import httpx2" in client
+    stack = (PACKAGE / "http.py").read_text(encoding="utf-8")
+    assert "if TYPE_CHECKING:\n    import httpx\nelse:\n    httpx = _load()" in stack
 
 
 @pytest.mark.parametrize("package", ["testing", "cli"])

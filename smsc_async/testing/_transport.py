@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from smsc_async._http import httpx
+from smsc_async.http import httpx
 from smsc_async.testing._faults import ConnectionResetByEmulator
 
 if TYPE_CHECKING:

@@ -1,5 +1,9 @@
 """The one module that knows which HTTP stack the SDK runs on: httpx, or httpx2.
 
+Public so that code beside the SDK (the emulator's transport, an app's own transport for
+``SmscClient(transport=...)``) can build on the same stack: ``from smsc_async.http import
+httpx`` is httpx2's module where the SDK runs on httpx2.
+
 httpx is the default. ``SMSC_HTTP_STACK=httpx2`` in the environment (read once, when
 smsc_async is first imported) makes httpx2, pydantic's maintained fork of httpx, the SDK's
 own stack: its clients, its transports (the emulator's too) and its exceptions. A process
