@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import re
 from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import attrs
@@ -15,8 +16,12 @@ from smsc_async.formats._shapes import Row
 
 __all__ = [
     "MAX_CODE_DIGITS",
+    "MAX_EXPONENT",
+    "MAX_NUMBER_CHARS",
     "ErrorReply",
     "body_text",
+    "bounded",
+    "bounded_decimal",
     "error_code",
     "fail",
     "require_record",
@@ -55,6 +60,42 @@ def body_text(content: bytes, header_charset: str | None, requested_charset: str
     except UnicodeDecodeError as exc:
         raise ParseError(f"reply is not valid {codec.name}: {exc.reason}") from None
     return text.removeprefix("\ufeff")
+
+
+MAX_NUMBER_CHARS = 64
+"""The longest number literal read, in characters. SMSC's numbers (ids, phone numbers,
+sums, timestamps) have at most ~20 digits; ``int()`` on a longer one costs quadratic time."""
+MAX_EXPONENT = 64
+"""The largest decimal exponent, either way, of a number read: ``1e600000`` is 18
+characters, and as an integer 2 million bits."""
+
+
+def bounded(text: str) -> str:
+    """``text`` itself, if it is short enough to be a number literal.
+
+    Raises:
+        ValueError: It is longer than :data:`MAX_NUMBER_CHARS`.
+    """
+    if len(text) > MAX_NUMBER_CHARS:
+        raise ValueError(f"expected a number, got {len(text)} characters")
+    return text
+
+
+def bounded_decimal(literal: str) -> Decimal:
+    """A number literal as a finite ``Decimal`` of bounded length and exponent.
+
+    Raises:
+        ValueError: The literal is not a number, is too long, or its exponent too large.
+    """
+    try:
+        number = Decimal(bounded(literal))
+    except InvalidOperation:
+        raise ValueError(f"expected a number, got {literal!r}") from None
+    if not number.is_finite():
+        raise ValueError(f"expected a finite number, got {literal!r}")
+    if not -MAX_EXPONENT <= number.adjusted() <= MAX_EXPONENT:
+        raise ValueError(f"expected a number, got one of magnitude 1e{number.adjusted()}")
+    return number
 
 
 MAX_CODE_DIGITS = 9

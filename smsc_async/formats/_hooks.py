@@ -20,19 +20,26 @@ Both converters share the model rules:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import re
 import types
 import typing
 from collections.abc import Callable, Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import attrs
 import cattrs
 from cattrs.gen import make_dict_structure_fn
 
+from smsc_async.formats._common import (
+    MAX_EXPONENT,
+    MAX_NUMBER_CHARS,
+    bounded,
+    bounded_decimal,
+)
 from smsc_async.models._base import LenientIntEnum, LenientStrEnum
 
 __all__ = [
@@ -42,13 +49,6 @@ __all__ = [
     "configure_json_converter",
     "configure_text_converter",
 ]
-
-MAX_NUMBER_CHARS = 64
-"""The longest number literal read, in characters. SMSC's numbers (ids, phone numbers,
-sums, timestamps) have at most ~20 digits; ``int()`` on a longer one costs quadratic time."""
-MAX_EXPONENT = 64
-"""The largest decimal exponent, either way, of a number read: ``1e600000`` is 18
-characters, and as an integer 2 million bits."""
 
 _Hook = Callable[[Any, Any], Any]
 
@@ -69,29 +69,6 @@ def _text(value: Any, what: str) -> str:
     return value
 
 
-def _bounded(text: str) -> str:
-    if len(text) > MAX_NUMBER_CHARS:
-        raise ValueError(f"expected a number, got {len(text)} characters")
-    return text
-
-
-def bounded_decimal(literal: str) -> Decimal:
-    """A number literal as a finite ``Decimal`` of bounded length and exponent.
-
-    Raises:
-        ValueError: The literal is not a number, is too long, or its exponent too large.
-    """
-    try:
-        number = Decimal(_bounded(literal))
-    except InvalidOperation:
-        raise ValueError(f"expected a number, got {literal!r}") from None
-    if not number.is_finite():
-        raise ValueError(f"expected a finite number, got {literal!r}")
-    if not -MAX_EXPONENT <= number.adjusted() <= MAX_EXPONENT:
-        raise ValueError(f"expected a number, got one of magnitude 1e{number.adjusted()}")
-    return number
-
-
 def _to_int(value: Any) -> int:
     if isinstance(value, bool):
         raise TypeError("expected an integer, got a boolean")
@@ -103,7 +80,7 @@ def _to_int(value: Any) -> int:
         if value.adjusted() > MAX_EXPONENT:  # int() of 1e600000: 2 million bits
             raise ValueError(f"expected an integer, got one of magnitude 1e{value.adjusted()}")
         return int(value)
-    return int(_bounded(_text(value, "an integer").strip()))
+    return int(bounded(_text(value, "an integer").strip()))
 
 
 def _to_decimal(value: Any) -> Decimal:
@@ -207,10 +184,15 @@ def _model_factory(converter: cattrs.Converter) -> Callable[[Any], _Hook]:
                 child = _optional_inner(f.type) or f.type
                 flattened.append((f.name, frozenset(a.name for a in attrs.fields(child))))
         claimed = own.union(*(names for _, names in flattened))
+        plain = not flattened  # a record of own keys only is handed over as it is
 
         def structure(data: Any, _: Any) -> Any:
             if not isinstance(data, Mapping):
                 raise TypeError(f"expected a record for {cls.__name__}, got {type(data).__name__}")
+            if plain and own.issuperset(data):
+                # The usual record: nothing to sort out, so no copies (``extra`` defaults
+                # to an empty mapping, as the sorted copy would give).
+                return base(data, cls)
             values = {k: v for k, v in data.items() if k in own}
             for name, names in flattened:
                 part = {k: v for k, v in data.items() if k in names}
@@ -251,7 +233,17 @@ def _configure(converter: cattrs.Converter, scalar: Callable[[Any, str], Any]) -
     converter.register_structure_hook(str, to_str)
     # datetime before date: singledispatch would otherwise hand datetime the date hook.
     converter.register_structure_hook(dt.datetime, lambda v, _: _to_datetime(scalar(v, "a date")))
-    converter.register_structure_hook(dt.date, lambda v, _: _to_date(scalar(v, "a date")))
+
+    def to_date(value: Any, _: Any) -> dt.date:
+        if type(value) is str:  # the usual ``dd.mm.yyyy``, without the checks' calls
+            match = _DATE.fullmatch(value)
+            if match is not None:
+                day, month, year = match.groups()
+                with contextlib.suppress(ValueError):  # out of range: _to_date says so
+                    return dt.date(int(year), int(month), int(day))
+        return _to_date(scalar(value, "a date"))
+
+    converter.register_structure_hook(dt.date, to_date)
     converter.register_structure_hook(
         LenientIntEnum, lambda v, cls: cls(_to_int(scalar(v, "a code")))
     )
@@ -264,6 +256,27 @@ def _configure(converter: cattrs.Converter, scalar: Callable[[Any, str], Any]) -
         inner = _optional_inner(tp)
         hook = converter.get_structure_hook(inner)  # looked up once, not per value
 
+        # The two commonest inner types answer a string in place (as their hooks do),
+        # saving a call per field of every record.
+        if inner is str:
+
+            def optional_str(value: Any, _: Any) -> Any:
+                if value is None or value == "":
+                    return None
+                return value if type(value) is str else hook(value, inner)
+
+            return optional_str
+        if inner is int:
+
+            def optional_int(value: Any, _: Any) -> Any:
+                if value is None or value == "":
+                    return None
+                if type(value) is str and len(value) <= MAX_NUMBER_CHARS:
+                    return int(value)
+                return hook(value, inner)
+
+            return optional_int
+
         def structure(value: Any, _: Any) -> Any:
             if value is None or value == "":
                 return None
@@ -272,14 +285,20 @@ def _configure(converter: cattrs.Converter, scalar: Callable[[Any, str], Any]) -
         return structure
 
     converter.register_structure_hook_factory(lambda tp: _optional_inner(tp) is not None, optional)
-    converter.register_structure_hook_func(
-        lambda tp: tp == tuple[int, ...],
-        lambda v, _: tuple(_to_int(scalar(item, "an id")) for item in _items(v)),
-    )
-    converter.register_structure_hook_func(
-        lambda tp: tp == tuple[str, ...],
-        lambda v, _: tuple(_as_extra(scalar(item, "text")) for item in _items(v)),
-    )
+
+    def ids(value: Any, _: Any) -> tuple[int, ...]:
+        if type(value) is str and len(value) <= MAX_NUMBER_CHARS:
+            # No item is longer than the whole, and none holds white space to strip.
+            return tuple(map(int, filter(None, _LIST_SEPARATORS.split(value))))
+        return tuple(_to_int(scalar(item, "an id")) for item in _items(value))
+
+    def words(value: Any, _: Any) -> tuple[str, ...]:
+        if type(value) is str:
+            return tuple(filter(None, _LIST_SEPARATORS.split(value)))
+        return tuple(_as_extra(scalar(item, "text")) for item in _items(value))
+
+    converter.register_structure_hook_func(lambda tp: tp == tuple[int, ...], ids)
+    converter.register_structure_hook_func(lambda tp: tp == tuple[str, ...], words)
     converter.register_structure_hook_factory(attrs.has, _model_factory(converter))
 
 

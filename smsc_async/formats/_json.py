@@ -17,12 +17,14 @@ import cattrs
 from smsc_async._types import Format, Params
 from smsc_async.formats._common import (
     MAX_CODE_DIGITS,
+    MAX_NUMBER_CHARS,
     ErrorReply,
+    bounded_decimal,
     error_code,
     fail,
     require_record,
 )
-from smsc_async.formats._hooks import MAX_NUMBER_CHARS, bounded_decimal, configure_json_converter
+from smsc_async.formats._hooks import configure_json_converter
 from smsc_async.formats._shapes import Kind, ListOf, Ok, Row, Sections, Shape, Single
 
 __all__ = ["decode", "find_error", "make_converter", "parse"]
@@ -57,8 +59,8 @@ def parse(text: str) -> Any:
     """Parse a body into Python values (floats as ``Decimal``).
 
     Numbers are bounded as they are read: a literal over
-    :data:`~smsc_async.formats._hooks.MAX_NUMBER_CHARS` characters, an exponent beyond
-    :data:`~smsc_async.formats._hooks.MAX_EXPONENT`, ``Infinity`` and ``NaN`` are refused
+    :data:`~smsc_async.formats._common.MAX_NUMBER_CHARS` characters, an exponent beyond
+    :data:`~smsc_async.formats._common.MAX_EXPONENT`, ``Infinity`` and ``NaN`` are refused
     (``1e600000`` would otherwise become a 2-million-bit integer when an id is read).
 
     Raises:
