@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import nox
 
-nox.options.sessions = ["lint", "typecheck", "tests"]
+nox.options.sessions = ["lint", "typecheck", "tests", "tests_httpx2_light"]
 nox.options.reuse_existing_virtualenvs = True
 
 PYPROJECT = nox.project.load_toml("pyproject.toml")
@@ -44,6 +44,49 @@ def tests_all(session: nox.Session) -> None:
     """The test suite on every supported Python."""
     session.install("-e", ".[test]")
     session.run("pytest", *session.posargs)
+
+
+# The suite on httpx2: ``httpx2.alias_httpx()`` before anything imports httpx (so respx,
+# Starlette and the tests' own ``import httpx`` get httpx2 too), and SMSC_HTTP_STACK so the
+# SDK picks it by its own switch. anyio is imported by httpx2 before pytest can rewrite its
+# plugin's asserts: that warning is expected here.
+_ON_HTTPX2 = (
+    "import sys, httpx2; httpx2.alias_httpx(); import pytest; "
+    "sys.exit(pytest.main(['-W', 'ignore::pytest.PytestAssertRewriteWarning', *sys.argv[1:]]))"
+)
+# The transport-sensitive part of the suite, for the default run.
+_STACK_SENSITIVE = [
+    "tests/test_http_stacks.py",
+    "tests/test_path.py",
+    "tests/test_secrets.py",
+    "tests/test_lifecycle.py",
+    "tests/test_loops.py",
+    "tests/testing/test_faults.py",
+    "tests/testing/test_serve.py",
+    "tests/testing/test_abandon.py",
+]
+
+
+@nox.session
+def tests_httpx2(session: nox.Session) -> None:
+    """The whole test suite with httpx2 as the SDK's HTTP stack (``SMSC_HTTP_STACK=httpx2``)."""
+    session.install("-e", ".[test,httpx2]")
+    session.run("python", "-c", _ON_HTTPX2, *session.posargs, env={"SMSC_HTTP_STACK": "httpx2"})
+
+
+@nox.session
+def tests_httpx2_light(session: nox.Session) -> None:
+    """The transport-sensitive tests on httpx2, in the default run (``tests_httpx2``: all)."""
+    session.install("-e", ".[test,httpx2]")
+    session.run(
+        "python",
+        "-c",
+        _ON_HTTPX2,
+        "-p",
+        "no:cacheprovider",
+        *(session.posargs or _STACK_SENSITIVE),
+        env={"SMSC_HTTP_STACK": "httpx2"},
+    )
 
 
 # The synchronous client people use today, compared side by side (benchmarks/peers.py);

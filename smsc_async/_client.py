@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
+from smsc_async import _otel
 from smsc_async._commands import Command
 from smsc_async._config import (
     DEFAULT_BASE_URL,
@@ -60,6 +61,8 @@ from smsc_async.resources._books import MAILS
 if TYPE_CHECKING:
     import httpx
     import httpx2
+    from opentelemetry.metrics import MeterProvider
+    from opentelemetry.trace import TracerProvider
 
 __all__ = ["SmscClient"]
 
@@ -156,6 +159,12 @@ class SmscClient:
             client given the same one. ``None``: :meth:`ProcessLimiter.default`, shared by
             the whole process. A :class:`smsc_async.redis.RedisLimiter` shares them across
             processes and hosts. Never closed here (one made by :meth:`from_env` is).
+        tracer_provider: Where the client's spans go, with ``opentelemetry-api`` installed
+            (``pip install 'smsc_async[otel]'``): a span per call, a child span per HTTP
+            request. ``None``: OpenTelemetry's global provider. Without the package nothing
+            of OpenTelemetry is imported or done.
+        meter_provider: Where its metrics go (limiter waits, requests in flight, error 9
+            answers, retries, request durations), likewise; ``None``: the global provider.
 
     Raises:
         ValidationError: Missing or conflicting credentials, or a bad option.
@@ -183,6 +192,8 @@ class SmscClient:
         http_client: httpx.AsyncClient | httpx2.AsyncClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         limiter: LimiterBackend | None = None,
+        tracer_provider: TracerProvider | None = None,
+        meter_provider: MeterProvider | None = None,
     ) -> None:
         with checking("SmscClient") as check:
             _check_credentials(check, login, password, apikey)
@@ -247,7 +258,15 @@ class SmscClient:
         self._on_event = on_event
         self._limiter = ProcessLimiter.default() if limiter is None else limiter
         self._owns_limiter = False  # from_env's own RedisLimiter is closed with the client
-        self._path = CommandPath(self._config, self._transport, on_event, limiter=self._limiter)
+        # Spans and metrics if opentelemetry-api is installed (else a no-op); views share it.
+        self._telemetry = _otel.telemetry(self._config.base_url, tracer_provider, meter_provider)
+        self._path = CommandPath(
+            self._config,
+            self._transport,
+            on_event,
+            limiter=self._limiter,
+            telemetry=self._telemetry,
+        )
         self._options = CallOptions(deadline=deadline, timeout=request_timeout)
         self._owns_transport = True
         self._owns_path = True
@@ -370,7 +389,13 @@ class SmscClient:
         )
         # Its own path (its own login's limits, in the same backend); its requests stop
         # when it is closed.
-        path = CommandPath(config, self._transport, self._on_event, limiter=self._limiter)
+        path = CommandPath(
+            config,
+            self._transport,
+            self._on_event,
+            limiter=self._limiter,
+            telemetry=self._telemetry,
+        )
         self._views.add(path)
         return self._view(_config=config, _path=path, _owns_path=True)
 
@@ -576,7 +601,9 @@ def _check_engine(check: Checks, http: object, *, given: bool) -> None:
         check.fail("http", f"must be one of {', '.join(map(repr, ENGINES))}, got {http!r}")
     elif http == "aiohttp":
         if given:
-            check.fail("http", "'aiohttp' is for the client's own pools: not with http_client")
+            check.fail(
+                "http", "'aiohttp' is for the client's own pools: not with http_client or transport"
+            )
         elif importlib.util.find_spec("httpx_aiohttp") is None:
             check.fail("http", "'aiohttp' needs httpx-aiohttp: pip install 'smsc_async[aiohttp]'")
 
