@@ -35,6 +35,7 @@ from smsc_async._commands import Command, RetryClass
 from smsc_async._config import ClientConfig
 from smsc_async._inflight import InFlight
 from smsc_async._limiter import Limiter, Ticket
+from smsc_async._otel import NOOP, Telemetry
 from smsc_async._probe import FirstAnswer
 from smsc_async._state import Lease, LimiterBackend, TooLate
 from smsc_async._transport import RawReply, ReplyTooLarge, Transport
@@ -84,10 +85,12 @@ class CommandPath:
         on_event: Callable[[Event], object] | None = None,
         *,
         limiter: LimiterBackend,
+        telemetry: Telemetry = NOOP,
     ) -> None:
         self._config = config
         self._transport = transport
         self._on_event = on_event
+        self._telemetry = telemetry  # spans and metrics (:mod:`._otel`), shared with views
         self._backend = limiter
         server = _server(config.base_url)
         self._login = f"{server}/{config.credentials.gate_key}"
@@ -123,7 +126,8 @@ class CommandPath:
                 self._enter(loop)
             self._busy += 1
         try:
-            return await self._call(loop, command, params, files, options)
+            run = self._call(loop, command, params, files, options)
+            return await self._telemetry.call(command.name, run)
         finally:
             with self._lock:
                 if self._loop is loop:
@@ -164,6 +168,7 @@ class CommandPath:
         )
 
     def _joined(self, command: Command[Any]) -> None:
+        self._telemetry.coalesced(command.name)
         self._emit(Coalesced(command.name, self._account))
         log.debug("%s: joined an identical read in flight", command.name)
 
@@ -201,6 +206,7 @@ class CommandPath:
             except _retry.Unrepeatable as stop:
                 raise stop.error from None
             except RateLimitError as exc:
+                self._telemetry.refused(command.name, exc)
                 _retry.never_resend(command, exc)
                 failure = exc
                 if _retry.too_many_in_flight(exc):
@@ -235,6 +241,7 @@ class CommandPath:
                 if isinstance(failure, RateLimitError):
                     failure.retry_after = wait
                 raise failure
+            self._telemetry.retrying(command.name, attempt, wait, failure)
             self._emit(Retry(command.name, self._account, attempt, wait, reason))
             log.debug(
                 "%s: attempt %d failed (%s); again in %.2f s", command.name, attempt, reason, wait
@@ -332,6 +339,7 @@ class CommandPath:
         if not ticket.reason:
             return
         waited = limiter.waited(ticket)
+        self._telemetry.waited(command.name, waited, ticket.reason)
         self._emit(LimiterWait(command.name, self._account, waited, ticket.reason))
         log.debug("%s: waited %.3f s for %s", command.name, waited, ticket.reason)
 
@@ -347,7 +355,11 @@ class CommandPath:
     ) -> RawReply:
         """Post the request; it runs on if the caller stops waiting (:meth:`InFlight.send`)."""
         form = _wire.form(command, params, self._config)
-        request = self._transport.post(command.script, form, files, command=command.name)
+        request = self._telemetry.request(
+            command.name,
+            command.script,
+            self._transport.post(command.script, form, files, command=command.name),
+        )
         return await self._flight.send(
             request,
             command=command.name,
