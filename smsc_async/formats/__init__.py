@@ -1,21 +1,22 @@
 """Pure decoders: reply bytes → neutral records → models. No I/O, no httpx.
 
 One module per wire format (``_lines`` fmt=0, ``_csv`` fmt=1, ``_xml`` fmt=2, ``_json``
-fmt=3), each with ``parse``, ``find_error``, ``decode`` and its own cattrs converter. The
-shapes they follow are declared once per command (:mod:`smsc_async.formats._shapes`).
+fmt=3), each with ``parse``, ``find_error``, ``decode`` and its own cattrs converter, loaded
+when a reply in that format first arrives. The shapes they follow are declared once per
+command (:mod:`smsc_async.formats._shapes`).
 """
 
 from __future__ import annotations
 
+import importlib
+import threading
 import typing
+from collections.abc import Iterator, Mapping
 from types import ModuleType
-from typing import Any
-
-import cattrs
+from typing import TYPE_CHECKING, Any
 
 from smsc_async._types import Format, Params
 from smsc_async.errors import ParseError, SmscError
-from smsc_async.formats import _csv, _json, _lines, _xml
 from smsc_async.formats._common import ErrorReply, body_text
 from smsc_async.formats._shapes import (
     Column,
@@ -31,6 +32,9 @@ from smsc_async.formats._shapes import (
     Single,
 )
 
+if TYPE_CHECKING:
+    import cattrs
+
 __all__ = [
     "CONVERTERS",
     "Column",
@@ -45,27 +49,69 @@ __all__ = [
     "Sections",
     "Shape",
     "Single",
+    "converter",
     "decode_reply",
 ]
 
-_MODULES: dict[Format, ModuleType] = {
-    Format.LINES: _lines,
-    Format.CSV: _csv,
-    Format.XML: _xml,
-    Format.JSON: _json,
+# Each format's decoder and converter are loaded on its first reply, not at import: a
+# client uses one format, and cattrs, its hooks and defusedxml cost more to import than
+# the rest of the SDK's own modules together.
+_MODULE_NAMES = {
+    Format.LINES: "smsc_async.formats._lines",
+    Format.CSV: "smsc_async.formats._csv",
+    Format.XML: "smsc_async.formats._xml",
+    Format.JSON: "smsc_async.formats._json",
 }
+_modules: dict[Format, ModuleType] = {}
+_converters: dict[tuple[Format, bool], cattrs.Converter] = {}
+_building = threading.Lock()  # one converter per format, whichever thread asks first
 
-CONVERTERS: dict[Format, cattrs.Converter] = {
-    fmt: module.make_converter() for fmt, module in _MODULES.items()
-}
-"""One converter per wire format, built once (detailed validation: it names every bad field)."""
 
-# The same converters without cattrs' detailed validation, which costs ~40% of structuring a
-# record: replies that fit go through these, and only one that does not is structured
-# again by CONVERTERS, for an error naming each bad field.
-_FAST: dict[Format, cattrs.Converter] = {
-    fmt: module.make_converter(detailed_validation=False) for fmt, module in _MODULES.items()
-}
+def _module(fmt: Format) -> ModuleType:
+    module = _modules.get(fmt)
+    if module is None:
+        module = _modules[fmt] = importlib.import_module(_MODULE_NAMES[fmt])
+    return module
+
+
+def converter(fmt: Format, *, detailed_validation: bool = True) -> cattrs.Converter:
+    """The cattrs converter of one wire format, built on its first use and kept.
+
+    Args:
+        fmt: The wire format.
+        detailed_validation: With cattrs' detailed validation, which names every bad
+            field; without it (~40% cheaper a record) for replies that fit.
+
+    Returns:
+        The same converter on every call with the same arguments.
+    """
+    key = (fmt, detailed_validation)
+    built = _converters.get(key)
+    if built is None:
+        with _building:
+            built = _converters.get(key)
+            if built is None:
+                built = _module(fmt).make_converter(detailed_validation=detailed_validation)
+                _converters[key] = built
+    return built
+
+
+class _Converters(Mapping[Format, "cattrs.Converter"]):
+    """The detailed converters by format, each built when first looked up."""
+
+    def __getitem__(self, fmt: Format) -> cattrs.Converter:
+        return converter(Format(fmt))
+
+    def __iter__(self) -> Iterator[Format]:
+        return iter(Format)
+
+    def __len__(self) -> int:
+        return len(Format)
+
+
+CONVERTERS: Mapping[Format, cattrs.Converter] = _Converters()
+"""One converter per wire format (detailed validation: it names every bad field), built on
+its first use."""
 
 
 def decode_reply(
@@ -114,10 +160,10 @@ def decode_reply(
 
 def _decode(text: str, fmt: Format, shape: Shape, result_type: Any, params: Params) -> Any:
     # ``ERROR = N (...)`` has been seen whatever fmt was asked (spec §1.5): look for it first.
-    error = _lines.find_error(text)
+    error = _module(Format.LINES).find_error(text)
     if error is not None:
         return error
-    module = _MODULES[fmt]
+    module = _module(fmt)
     document = module.parse(text)
     error = module.find_error(document)
     if error is not None:
@@ -125,10 +171,15 @@ def _decode(text: str, fmt: Format, shape: Shape, result_type: Any, params: Para
     records = module.decode(document, shape, params)
     if result_type is None:
         return None
+    # Replies that fit go through the converter without detailed validation; only one that
+    # does not is structured again with it, for an error naming each bad field.
+    fast = converter(fmt, detailed_validation=False)
     try:
-        return _FAST[fmt].structure(records, result_type)
+        return fast.structure(records, result_type)
     except Exception:  # noqa: BLE001, S110 - the detailed pass below says what is wrong
         pass
+    import cattrs  # noqa: PLC0415 - loaded with the converters, named only here
+
     # A list is explained by its first record that does not fit: the detailed pass over
     # thousands of bad records (a 64 KiB body of them) would cost a second or more.
     path, value, tp = "reply", records, result_type
@@ -136,13 +187,14 @@ def _decode(text: str, fmt: Format, shape: Shape, result_type: Any, params: Para
         (item_type,) = typing.get_args(result_type)
         for i, record in enumerate(records):
             try:
-                _FAST[fmt].structure(record, item_type)
+                fast.structure(record, item_type)
             except Exception:  # noqa: BLE001, PERF203 - this is the one to explain
                 path, value, tp = f"reply[{i}]", record, item_type
                 break
+    detailed = converter(fmt)
     try:
-        CONVERTERS[fmt].structure(value, tp)
-        return CONVERTERS[fmt].structure(records, result_type)  # only the fast pass failed
+        detailed.structure(value, tp)
+        return detailed.structure(records, result_type)  # only the fast pass failed
     except (cattrs.BaseValidationError, ValueError, TypeError, KeyError) as exc:
         problems = "; ".join(cattrs.transform_error(exc, path=path))
         raise ParseError(

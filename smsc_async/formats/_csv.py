@@ -12,10 +12,9 @@ from __future__ import annotations
 import functools
 import itertools
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
-import cattrs
 
 from smsc_async._types import Format, Params
 from smsc_async.formats._common import (
@@ -25,8 +24,10 @@ from smsc_async.formats._common import (
     require_record,
     text_lines,
 )
-from smsc_async.formats._hooks import configure_text_converter
 from smsc_async.formats._shapes import Column, Kind, ListOf, Ok, Row, Sections, Shape, Single
+
+if TYPE_CHECKING:
+    import cattrs
 
 __all__ = ["decode", "find_error", "make_converter", "parse", "read_line"]
 
@@ -283,6 +284,10 @@ def _sections(text: str, shape: Sections, params: Params) -> dict[str, Any]:
 
 def make_converter(*, detailed_validation: bool = True) -> cattrs.Converter:
     """The converter for fmt=1 records (every value a string)."""
+    import cattrs  # noqa: PLC0415 - loaded with the first reply, not with the package
+
+    from smsc_async.formats._hooks import configure_text_converter  # noqa: PLC0415
+
     converter = cattrs.Converter(detailed_validation=detailed_validation)
     configure_text_converter(converter)
     return converter

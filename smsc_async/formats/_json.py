@@ -10,9 +10,7 @@ from __future__ import annotations
 import json
 import reprlib
 from decimal import Decimal
-from typing import Any, NoReturn
-
-import cattrs
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from smsc_async._types import Format, Params
 from smsc_async.formats._common import (
@@ -24,8 +22,10 @@ from smsc_async.formats._common import (
     fail,
     require_record,
 )
-from smsc_async.formats._hooks import configure_json_converter
 from smsc_async.formats._shapes import Kind, ListOf, Ok, Row, Sections, Shape, Single
+
+if TYPE_CHECKING:
+    import cattrs
 
 __all__ = ["decode", "find_error", "make_converter", "parse"]
 
@@ -173,6 +173,10 @@ def _sections(document: Any, shape: Sections) -> dict[str, Any]:
 
 def make_converter(*, detailed_validation: bool = True) -> cattrs.Converter:
     """The converter for fmt=3 records (JSON numbers or strings)."""
+    import cattrs  # noqa: PLC0415 - loaded with the first reply, not with the package
+
+    from smsc_async.formats._hooks import configure_json_converter  # noqa: PLC0415
+
     converter = cattrs.Converter(detailed_validation=detailed_validation)
     configure_json_converter(converter)
     return converter

@@ -10,9 +10,7 @@ A single record may also come as an acknowledgement, ``OK, ID - 17, COST - 1.40`
 from __future__ import annotations
 
 import re
-from typing import Any
-
-import cattrs
+from typing import TYPE_CHECKING, Any
 
 from smsc_async._types import Format, Params
 from smsc_async.errors import ParseError
@@ -24,8 +22,10 @@ from smsc_async.formats._common import (
     require_record,
     text_lines,
 )
-from smsc_async.formats._hooks import configure_text_converter
 from smsc_async.formats._shapes import Kind, LineStyle, ListOf, Ok, Row, Sections, Shape, Single
+
+if TYPE_CHECKING:
+    import cattrs
 
 __all__ = ["decode", "find_error", "make_converter", "parse"]
 
@@ -213,6 +213,10 @@ def _sections(text: str, shape: Sections) -> dict[str, Any]:
 
 def make_converter(*, detailed_validation: bool = True) -> cattrs.Converter:
     """The converter for fmt=0 records (every value a string)."""
+    import cattrs  # noqa: PLC0415 - loaded with the first reply, not with the package
+
+    from smsc_async.formats._hooks import configure_text_converter  # noqa: PLC0415
+
     converter = cattrs.Converter(detailed_validation=detailed_validation)
     configure_text_converter(converter)
     return converter

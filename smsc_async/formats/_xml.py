@@ -9,18 +9,19 @@ documented shape: ``<sender id="5">shop</sender>`` gives ``{"id": "5", "sender":
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from xml.etree.ElementTree import Element
 from xml.etree.ElementTree import ParseError as XmlSyntaxError
 
-import cattrs
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
 from smsc_async._types import Format, Params
 from smsc_async.formats._common import ErrorReply, error_code, fail, require_record
-from smsc_async.formats._hooks import configure_text_converter
 from smsc_async.formats._shapes import Kind, ListOf, Ok, Row, Sections, Shape, Single
+
+if TYPE_CHECKING:
+    import cattrs
 
 __all__ = ["decode", "find_error", "make_converter", "parse"]
 
@@ -108,6 +109,10 @@ def _sections(root: Element, shape: Sections) -> dict[str, Any]:
 
 def make_converter(*, detailed_validation: bool = True) -> cattrs.Converter:
     """The converter for fmt=2 records (every value a string)."""
+    import cattrs  # noqa: PLC0415 - loaded with the first reply, not with the package
+
+    from smsc_async.formats._hooks import configure_text_converter  # noqa: PLC0415
+
     converter = cattrs.Converter(detailed_validation=detailed_validation)
     configure_text_converter(converter)
     return converter
