@@ -25,6 +25,7 @@ ORDER = (
     "limiter_pass",
     "redis_pass",
     "decoding",
+    "imports",
     "peers",
     "memory",
     "contacts_stream",

@@ -10,9 +10,13 @@
         new_id = await smsc.senders.add(sender="my_shop", cmt="test")
 """
 
-from smsc_async._client import SmscClient
-from smsc_async._process import ProcessLimiter
-from smsc_async._state import LimiterBackend, Pause
+# The light names (the enums, the version, the exception tree: stdlib and attrs) load with
+# the package; the client, the limiter backends and the models on first use (PEP 562), so
+# ``import smsc_async`` pulls in neither httpx, asyncio nor cattrs. Type checkers see every
+# name through the imports below.
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from smsc_async._types import Format, Rule, Scope
 from smsc_async._version import __version__
 from smsc_async.errors import (
@@ -44,65 +48,157 @@ from smsc_async.errors import (
     UndeliverableError,
     ValidationError,
 )
-from smsc_async.models import (
-    AccountStats,
-    AccountType,
-    Attachment,
-    Balance,
-    BlacklistEntry,
-    BlockType,
-    CallSettings,
-    Contact,
-    ContactGroup,
-    Currency,
-    DeliveryError,
-    HlrInfo,
-    HourRange,
-    IncomingMessage,
-    Mailing,
-    MailingCreated,
-    MailingKind,
-    MailingRepeat,
-    MessageCost,
-    MessageKind,
-    MessageStatus,
-    MessageTemplate,
-    MessageType,
-    Operator,
-    OperatorInfo,
-    OperatorStatus,
-    OperatorStatuses,
-    OperatorTariff,
-    OperatorTemplate,
-    Provisioned,
-    Registration,
-    Sender,
-    SenderDocument,
-    SenderStatus,
-    Sent,
-    SentMessage,
-    SentPhone,
-    StatusDetail,
-    StatusReport,
-    SubclientDayStats,
-    SubclientId,
-    SubclientSettings,
-    SubclientSpec,
-    SubclientStats,
-    Tariff,
-    Tariffs,
-    TariffZone,
-    TemplateAdded,
-    TemplateAddStatus,
-    TemplateFormat,
-    TemplateSpec,
-    TemplateStatus,
-    TemplateTarget,
-    TimeZone,
-    Translit,
-    UaRegistration,
-    Voice,
-)
+
+if TYPE_CHECKING:
+    from smsc_async._client import SmscClient
+    from smsc_async._process import ProcessLimiter
+    from smsc_async._state import LimiterBackend, Pause
+    from smsc_async.models import (
+        AccountStats,
+        AccountType,
+        Attachment,
+        Balance,
+        BlacklistEntry,
+        BlockType,
+        CallSettings,
+        Contact,
+        ContactGroup,
+        Currency,
+        DeliveryError,
+        HlrInfo,
+        HourRange,
+        IncomingMessage,
+        Mailing,
+        MailingCreated,
+        MailingKind,
+        MailingRepeat,
+        MessageCost,
+        MessageKind,
+        MessageStatus,
+        MessageTemplate,
+        MessageType,
+        Operator,
+        OperatorInfo,
+        OperatorStatus,
+        OperatorStatuses,
+        OperatorTariff,
+        OperatorTemplate,
+        Provisioned,
+        Registration,
+        Sender,
+        SenderDocument,
+        SenderStatus,
+        Sent,
+        SentMessage,
+        SentPhone,
+        StatusDetail,
+        StatusReport,
+        SubclientDayStats,
+        SubclientId,
+        SubclientSettings,
+        SubclientSpec,
+        SubclientStats,
+        Tariff,
+        Tariffs,
+        TariffZone,
+        TemplateAdded,
+        TemplateAddStatus,
+        TemplateFormat,
+        TemplateSpec,
+        TemplateStatus,
+        TemplateTarget,
+        TimeZone,
+        Translit,
+        UaRegistration,
+        Voice,
+    )
+
+_LAZY: dict[str, str] = {
+    "SmscClient": "smsc_async._client",
+    "ProcessLimiter": "smsc_async._process",
+    "LimiterBackend": "smsc_async._state",
+    "Pause": "smsc_async._state",
+    **dict.fromkeys(
+        (
+            "AccountStats",
+            "AccountType",
+            "Attachment",
+            "Balance",
+            "BlacklistEntry",
+            "BlockType",
+            "CallSettings",
+            "Contact",
+            "ContactGroup",
+            "Currency",
+            "DeliveryError",
+            "HlrInfo",
+            "HourRange",
+            "IncomingMessage",
+            "Mailing",
+            "MailingCreated",
+            "MailingKind",
+            "MailingRepeat",
+            "MessageCost",
+            "MessageKind",
+            "MessageStatus",
+            "MessageTemplate",
+            "MessageType",
+            "Operator",
+            "OperatorInfo",
+            "OperatorStatus",
+            "OperatorStatuses",
+            "OperatorTariff",
+            "OperatorTemplate",
+            "Provisioned",
+            "Registration",
+            "Sender",
+            "SenderDocument",
+            "SenderStatus",
+            "Sent",
+            "SentMessage",
+            "SentPhone",
+            "StatusDetail",
+            "StatusReport",
+            "SubclientDayStats",
+            "SubclientId",
+            "SubclientSettings",
+            "SubclientSpec",
+            "SubclientStats",
+            "Tariff",
+            "Tariffs",
+            "TariffZone",
+            "TemplateAdded",
+            "TemplateAddStatus",
+            "TemplateFormat",
+            "TemplateSpec",
+            "TemplateStatus",
+            "TemplateTarget",
+            "TimeZone",
+            "Translit",
+            "UaRegistration",
+            "Voice",
+        ),
+        "smsc_async.models",
+    ),
+}
+
+
+# Hidden from type checkers: a module ``__getattr__`` would make every misspelt name Any.
+if not TYPE_CHECKING:
+
+    def __getattr__(name: str) -> Any:
+        """Load a public name that is not loaded with the package (the client, the models)."""
+        module = _LAZY.get(name)
+        if module is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(module), name)
+        globals()[name] = value  # later lookups are plain attribute reads
+        return value
+
+    def __dir__() -> list[str]:
+        """Every public name, loaded or not."""
+        return sorted({*globals(), *__all__})
+
 
 __all__ = [
     "AccountStats",
