@@ -166,13 +166,14 @@ def served_emulator(
             process.wait()
 
 
-def run_child(script: str, *args: str) -> dict[str, Any]:
+def run_child(script: str, *args: str, env: dict[str, str] | None = None) -> dict[str, Any]:
     """Run a benchmark helper script in a fresh interpreter; its last line is JSON."""
     done = subprocess.run(  # noqa: S603 - our own script
         [sys.executable, str(HERE / script), *args],
         check=True,
         capture_output=True,
         text=True,
+        env=env,
     )
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
