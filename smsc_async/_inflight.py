@@ -15,8 +15,6 @@ import sys
 from collections.abc import Awaitable, Coroutine
 from typing import Any, TypeVar
 
-import anyio
-
 from smsc_async._commands import Command
 from smsc_async._retry import ClosedInFlight, closed_error
 from smsc_async._state import Lease
@@ -38,7 +36,7 @@ class InFlight:
 
     def __init__(self, abandon_after: float) -> None:
         self._abandon_after = abandon_after
-        self._exchanges: set[asyncio.Task[RawReply]] = set()
+        self._exchanges: set[asyncio.Task[None]] = set()
         # Calls waiting to send (limiter, retry pause): stop() fails them.
         self._waiters: set[asyncio.Task[Any]] = set()
         self._stopped: set[asyncio.Task[Any]] = set()  # cancelled by stop(), not by callers
@@ -106,9 +104,16 @@ class InFlight:
             ClosedInFlight: :meth:`stop` stopped it, not the caller.
         """
         loop = asyncio.get_running_loop()
-        exchange = loop.create_task(request)
+        # The caller waits on a future of its own, not on the task (as asyncio.shield would
+        # have it): cancelling the caller cancels that future only, the request runs on. The
+        # task hands its outcome over as it ends, so the caller resumes one loop turn after
+        # the answer, not three (task -> shield -> caller); the timeout is a timer on that
+        # future rather than a cancel scope. Per call, that is most of the path's own cost.
+        waiter: asyncio.Future[RawReply | None] = loop.create_future()
+        ending = _Exchange(request, lease, waiter)
+        exchange = loop.create_task(ending.run())
         self._exchanges.add(exchange)
-        exchange.add_done_callback(functools.partial(_exchange_done, self._exchanges, lease))
+        exchange.add_done_callback(functools.partial(_exchange_done, self._exchanges, ending))
         limit = request_timeout
         if deadline is not None:
             limit = (
@@ -116,38 +121,98 @@ class InFlight:
                 if limit is not None
                 else (deadline - loop.time())
             )
+        timer = None if limit is None else loop.call_later(max(0.0, limit), _expire, waiter)
         try:
-            with anyio.fail_after(None if limit is None else max(0.0, limit)):
-                return await asyncio.shield(exchange)
-        except TimeoutError:
-            self._abandon(exchange)
-            raise TransportError(
-                f"no answer within {limit:.3g} s", command=command, request_sent=True
-            ) from None
+            reply = await waiter
         except asyncio.CancelledError:
+            if waiter.done() and not waiter.cancelled():
+                waiter.exception()  # retrieved: it came as the caller was cancelled
             if exchange.cancelled() and self.closed and not _cancelling():
                 raise ClosedInFlight from None  # stop() stopped it, not our caller
             self._abandon(exchange)
             raise
+        finally:
+            if timer is not None:
+                timer.cancel()
+        if reply is None:  # the timer's: no answer in time
+            self._abandon(exchange)
+            raise TransportError(
+                f"no answer within {limit:.3g} s", command=command, request_sent=True
+            )
+        return reply
 
-    def _abandon(self, exchange: asyncio.Task[RawReply]) -> None:
+    def _abandon(self, exchange: asyncio.Task[None]) -> None:
         if not exchange.done():
             # Not for ever: after this long the server has surely given up too.
             asyncio.get_running_loop().call_later(self._abandon_after, exchange.cancel)
 
 
-def _exchange_done(
-    exchanges: set[asyncio.Task[RawReply]], lease: Lease, exchange: asyncio.Task[RawReply]
-) -> None:
-    """The exchange ended (answered, failed, cut or cancelled): its slot goes back."""
-    exchanges.discard(exchange)
-    if not exchange.cancelled():
-        error = exchange.exception()  # retrieved: the caller may have stopped waiting
+class _Exchange:
+    """One request on its way: ends its lease and hands its outcome to the waiting caller."""
+
+    __slots__ = ("ended", "lease", "request", "waiter")
+
+    def __init__(
+        self,
+        request: Coroutine[Any, Any, RawReply],
+        lease: Lease,
+        waiter: asyncio.Future[RawReply | None],
+    ) -> None:
+        self.request = request
+        self.lease = lease
+        self.waiter = waiter
+        self.ended = False
+
+    async def run(self) -> None:
+        """The task's body: the request, then its end, inside the task's last step."""
+        try:
+            reply = await self.request
+        except asyncio.CancelledError:
+            self.end(None)
+            self.waiter.cancel()
+            raise
+        except Exception as exc:  # noqa: BLE001 - handed to the caller, who raises it
+            self.end(exc)
+            if not self.waiter.done():
+                self.waiter.set_exception(exc)
+            return
+        self.end(None)
+        if not self.waiter.done():
+            self.waiter.set_result(reply)
+
+    def end(self, error: BaseException | None) -> None:
+        """The exchange ended (answered, failed, cut or cancelled): its slot goes back."""
+        if self.ended:
+            return
+        self.ended = True
         if isinstance(error, TransportError) and not error.request_sent:
             # SMSC never saw it (e.g. no connection): retries of an unreachable server
             # must not use up the window and then wait a minute for nothing.
-            lease.refund()
-    lease.release()
+            self.lease.refund()
+        self.lease.release()
+
+
+def _exchange_done(
+    exchanges: set[asyncio.Task[None]], ending: _Exchange, exchange: asyncio.Task[None]
+) -> None:
+    """The task ended; what its body could not do (cancelled before it began) is done here."""
+    exchanges.discard(exchange)
+    if ending.ended:
+        return
+    error = None if exchange.cancelled() else exchange.exception()
+    ending.request.close()  # never started: no "never awaited" warning
+    ending.end(error)
+    if not ending.waiter.done():
+        if error is None:
+            ending.waiter.cancel()
+        else:
+            ending.waiter.set_exception(error)
+
+
+def _expire(waiter: asyncio.Future[RawReply | None]) -> None:
+    """The caller's time for an answer is up: it stops waiting (the request runs on)."""
+    if not waiter.done():
+        waiter.set_result(None)
 
 
 def _cancelling() -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 from typing import Any
 
 import pytest
@@ -144,3 +145,55 @@ async def test_stopping_ends_a_request_on_its_way_as_closed_in_flight() -> None:
     with pytest.raises(ClosedInFlight):
         await call
     assert (["release"], 1.0) == (slot.done, round(loop.time() - start, 3))
+
+
+async def test_a_request_stopped_before_it_began_ends_as_closed_and_frees_its_slot(
+    recwarn: pytest.WarningsRecorder,
+) -> None:
+    """stop() in the turn the request was handed over: ClosedInFlight, one release, no warning."""
+    flight, slot = InFlight(abandon_after=60.0), Slot()
+    call = asyncio.create_task(
+        flight.send(server(1.0), command="x", lease=slot, request_timeout=None, deadline=None)
+    )
+    await asyncio.sleep(0)  # the call has handed its request to a task not yet started
+    await flight.stop()
+    with pytest.raises(ClosedInFlight):
+        await call
+    gc.collect()
+    never_awaited = [w for w in recwarn if "never awaited" in str(w.message)]
+    assert (["release"], []) == (slot.done, never_awaited)
+
+
+async def test_a_cancelled_caller_leaves_the_request_running_with_its_slot() -> None:
+    """The caller cancelled: the request runs on, and its slot goes back when it ends."""
+    flight, slot = InFlight(abandon_after=60.0), Slot()
+    call = asyncio.create_task(
+        flight.send(server(5.0), command="x", lease=slot, request_timeout=None, deadline=None)
+    )
+    await asyncio.sleep(1.0)
+    call.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await call
+    held = list(slot.done)
+    await asyncio.sleep(5.0)
+    assert ([], ["release"]) == (held, slot.done)
+
+
+async def test_the_caller_resumes_in_the_turn_after_the_answer() -> None:
+    """The answer is handed over as the request ends, not through extra loop turns."""
+    flight, slot = InFlight(abandon_after=60.0), Slot()
+    answered = asyncio.Event()
+
+    async def request() -> RawReply:
+        await answered.wait()
+        return ANSWER
+
+    call = asyncio.create_task(
+        flight.send(request(), command="x", lease=slot, request_timeout=9.0, deadline=None)
+    )
+    await asyncio.sleep(0)  # the caller waits; the request's task is scheduled
+    await asyncio.sleep(0)  # the request waits for its answer
+    answered.set()
+    await asyncio.sleep(0)  # the request ends, its slot goes back, the answer is handed over
+    await asyncio.sleep(0)  # the caller resumes
+    assert (True, ANSWER, ["release"]) == (call.done(), call.result(), slot.done)
