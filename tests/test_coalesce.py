@@ -103,3 +103,15 @@ async def test_a_caller_waiting_across_a_reset_ends_with_its_result() -> None:
     reads.reset()
     read.release.set()
     assert ["a"] == await caller
+
+
+async def test_a_caller_resumes_in_the_turn_after_the_read_ends() -> None:
+    """The outcome is handed over as the read ends, not through extra loop turns."""
+    reads, read = SharedReads(), Read(result="x")
+    caller = asyncio.ensure_future(reads.join(KEY, read.start(), read.joined))
+    await asyncio.sleep(0)  # the caller waits; the read's task is scheduled
+    await asyncio.sleep(0)  # the read runs and waits for release
+    read.release.set()
+    await asyncio.sleep(0)  # the read ends and hands its result over
+    await asyncio.sleep(0)  # the caller resumes
+    assert (True, "x") == (caller.done(), caller.result())
