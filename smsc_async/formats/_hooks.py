@@ -40,6 +40,7 @@ from smsc_async.formats._common import (
     bounded,
     bounded_decimal,
 )
+from smsc_async.formats._compiled import compile_structure
 from smsc_async.models._base import LenientIntEnum, LenientStrEnum
 
 __all__ = [
@@ -171,7 +172,9 @@ def _as_extra(value: Any) -> str:
         raise ValueError("a value nested too deeply") from None
 
 
-def _model_factory(converter: cattrs.Converter) -> Callable[[Any], _Hook]:
+def _model_factory(
+    converter: cattrs.Converter, str_hook: _Hook, int_hook: _Hook
+) -> Callable[[Any], _Hook]:
     def factory(cls: Any) -> _Hook:
         attrs.resolve_types(cls)
         fields = attrs.fields(cls)
@@ -185,14 +188,25 @@ def _model_factory(converter: cattrs.Converter) -> Callable[[Any], _Hook]:
                 flattened.append((f.name, frozenset(a.name for a in attrs.fields(child))))
         claimed = own.union(*(names for _, names in flattened))
         plain = not flattened  # a record of own keys only is handed over as it is
+        # Without detailed validation (the pass every reply takes first), such a record
+        # goes through a function generated for the class; cattrs' otherwise.
+        fast = None
+        if plain and not converter.detailed_validation:
+            fast = compile_structure(
+                cls,
+                converter,
+                optional_inner=_optional_inner,
+                str_hook=str_hook,
+                int_hook=int_hook,
+            )
 
         def structure(data: Any, _: Any) -> Any:
-            if not isinstance(data, Mapping):
+            if type(data) is not dict and not isinstance(data, Mapping):
                 raise TypeError(f"expected a record for {cls.__name__}, got {type(data).__name__}")
             if plain and own.issuperset(data):
                 # The usual record: nothing to sort out, so no copies (``extra`` defaults
                 # to an empty mapping, as the sorted copy would give).
-                return base(data, cls)
+                return base(data, cls) if fast is None else fast(data)
             values = {k: v for k, v in data.items() if k in own}
             for name, names in flattened:
                 part = {k: v for k, v in data.items() if k in names}
@@ -299,7 +313,7 @@ def _configure(converter: cattrs.Converter, scalar: Callable[[Any, str], Any]) -
 
     converter.register_structure_hook_func(lambda tp: tp == tuple[int, ...], ids)
     converter.register_structure_hook_func(lambda tp: tp == tuple[str, ...], words)
-    converter.register_structure_hook_factory(attrs.has, _model_factory(converter))
+    converter.register_structure_hook_factory(attrs.has, _model_factory(converter, to_str, to_int))
 
 
 def configure_text_converter(converter: cattrs.Converter) -> None:
