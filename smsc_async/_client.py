@@ -22,6 +22,7 @@ from smsc_async._config import (
     DEFAULT_TIMEOUT,
     ENV_APIKEY,
     ENV_BASE_URL,
+    ENV_HTTP,
     ENV_LOGIN,
     ENV_PASSWORD,
     ENV_REDIS_URL,
@@ -283,7 +284,8 @@ class SmscClient:
         and win over the environment (credentials given as arguments replace all three
         variables). ``SMSC_REDIS_URL``, when set, shares the limits through Redis:
         ``limiter=RedisLimiter.from_url(url)`` (needs ``pip install 'smsc_async[redis]'``),
-        owned by the client and closed with it; a ``limiter=`` argument wins::
+        owned by the client and closed with it; a ``limiter=`` argument wins.
+        ``SMSC_HTTP`` sets ``http=`` (``aiohttp`` sends through aiohttp)::
 
             async with SmscClient.from_env(fmt=Format.XML) as smsc:
                 ...
@@ -305,6 +307,7 @@ class SmscClient:
                 ("password", ENV_PASSWORD),
                 ("apikey", ENV_APIKEY),
                 ("base_url", ENV_BASE_URL),
+                ("http", ENV_HTTP),
             )
             if env.get(name)
         }

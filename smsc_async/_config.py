@@ -22,6 +22,7 @@ __all__ = [
     "DEFAULT_TIMEOUT",
     "ENV_APIKEY",
     "ENV_BASE_URL",
+    "ENV_HTTP",
     "ENV_LOGIN",
     "ENV_PASSWORD",
     "ENV_REDIS_URL",
@@ -43,6 +44,8 @@ ENV_APIKEY = "SMSC_APIKEY"
 ENV_BASE_URL = "SMSC_BASE_URL"
 # Where SmscClient.from_env() (and so the command line) finds a Redis to share limits in.
 ENV_REDIS_URL = "SMSC_REDIS_URL"
+# Where SmscClient.from_env() finds its connection engine (``http=``: default or aiohttp).
+ENV_HTTP = "SMSC_HTTP"
 
 
 def _secret(value: str | Secret | None) -> Secret | None:

@@ -40,6 +40,20 @@ def test_base_url_comes_from_the_environment() -> None:
     assert "https://smscentre.com/sys/" == SmscClient.from_env(env).config.base_url
 
 
+async def test_smsc_http_picks_the_connection_engine() -> None:
+    """SMSC_HTTP=aiohttp sends through aiohttp; an argument wins; a bad value is refused."""
+    emulator = Emulator()
+    async with serving(emulator) as base_url:
+        env = {"SMSC_LOGIN": DEFAULT_LOGIN, "SMSC_PASSWORD": DEFAULT_PASSWORD}
+        env |= {"SMSC_BASE_URL": base_url, "SMSC_HTTP": "aiohttp"}
+        async with SmscClient.from_env(env) as smsc:
+            await smsc.balance()
+            assert "aiohttp" == smsc._transport._engine
+        assert "default" == SmscClient.from_env(env, http="default")._transport._engine
+    with pytest.raises(ValidationError, match="http: must be one of"):
+        SmscClient.from_env({"SMSC_APIKEY": APIKEY, "SMSC_HTTP": "curl"})
+
+
 def test_os_environ_is_read_when_no_mapping_is_given(monkeypatch: pytest.MonkeyPatch) -> None:
     """Without ``environ``, the process environment is read."""
     for name in ENV_NAMES:
