@@ -164,6 +164,9 @@ def served_emulator(
         if process.poll() is None:
             process.kill()
             process.wait()
+        process.stdout.close()
+        if not process.stdin.closed:
+            process.stdin.close()
 
 
 def run_child(script: str, *args: str, env: dict[str, str] | None = None) -> dict[str, Any]:
