@@ -52,25 +52,85 @@ def find_error(text: str) -> ErrorReply | None:
     return ErrorReply(code, "", None if match[1] == "0" else match[1])
 
 
-def _record(line: str, layout: tuple[Column, ...], text: str) -> dict[str, Any]:
-    cells = line.split(",")
-    if any(c.items is not None for c in layout):
-        return _solve(cells, layout, text)
-    surplus = len(cells) - len(layout)
-    if surplus < 0:
-        raise fail(f"expected {len(layout)} columns, got {len(cells)}", FMT, text)
-    if surplus > 0:
-        free = [i for i, c in enumerate(layout) if c.free_text]
-        if len(free) != 1:
+class _Reader:
+    """Reads the lines of one layout into records; made once per reply and layout.
+
+    What the layout implies (its names, whether it has list columns, its patterns) is
+    worked out once, and, for rows with list columns, each distinct cell is matched against
+    the patterns once and each distinct line signature solved once per reply: the lines of
+    one reply repeat most of their cells (empty ones, group ids, dates) and their shape.
+    """
+
+    def __init__(self, layout: tuple[Column, ...], text: str) -> None:
+        self.layout = layout
+        self.text = text
+        self.names = tuple(c.name for c in layout)
+        self.free = [i for i, c in enumerate(layout) if c.free_text]
+        self.lists = any(c.items is not None for c in layout)
+        patterns = _patterns(layout) if self.lists else ()
+        self.tests = [(2 << k, _regex(p).fullmatch) for k, p in enumerate(patterns)]
+        self.masks: dict[str, int] = {}  # a cell's signature bits
+        self.splits: dict[_Signature, tuple[tuple[int, int], ...] | str] = {}
+
+    def __call__(self, line: str) -> dict[str, Any]:
+        """One line as a record."""
+        cells = line.split(",")
+        if self.lists:
+            return self._solve(cells)
+        n = len(self.names)
+        if len(cells) == n:
+            return dict(zip(self.names, cells, strict=True))
+        surplus = len(cells) - n
+        if surplus < 0:
+            raise fail(f"expected {n} columns, got {len(cells)}", FMT, self.text)
+        if len(self.free) != 1:
             raise fail(
-                f"expected {len(layout)} columns, got {len(cells)}, and no single free-text "
+                f"expected {n} columns, got {len(cells)}, and no single free-text "
                 "column to hold the extra commas",
                 FMT,
-                text,
+                self.text,
             )
-        i = free[0]
+        i = self.free[0]
         cells = [*cells[:i], ",".join(cells[i : i + surplus + 1]), *cells[i + surplus + 1 :]]
-    return {column.name: cell for column, cell in zip(layout, cells, strict=True)}
+        return dict(zip(self.names, cells, strict=True))
+
+    def _mask(self, cell: str) -> int:
+        bits = int(cell == "")
+        for bit, fullmatch in self.tests:
+            if fullmatch(cell):
+                bits |= bit
+        self.masks[cell] = bits
+        return bits
+
+    def _solve(self, cells: list[str]) -> dict[str, Any]:
+        """Read a line with list columns: count the splits that fit, keep the only one."""
+        # Not stripped: the server writes ids and list items without spaces, while a comma
+        # in prose is followed by one, so " 24" of "Shop, 24" is never taken for a group id.
+        masks = self.masks
+        for cell in set(cells).difference(masks):
+            self._mask(cell)
+        signature = tuple(map(masks.__getitem__, cells))
+        spans = self.splits.get(signature)
+        if spans is None:
+            if len(signature) <= _CACHED_CELLS:
+                split = _split_cached(self.layout, signature)
+            else:
+                split = _split(self.layout, signature)
+            if isinstance(split, str):
+                spans = split  # why the line cannot be read
+            else:  # column i spans cells split[i - 1] (0 for the first) up to split[i]
+                spans = tuple(zip((0, *split[:-1]), split, strict=True))
+            self.splits[signature] = spans
+        if isinstance(spans, str):
+            raise fail(spans, FMT, self.text)
+        return {
+            name: cells[start] if end - start == 1 else ",".join(cells[start:end])
+            for name, (start, end) in zip(self.names, spans, strict=True)
+        }
+
+
+def _record(line: str, layout: tuple[Column, ...], text: str) -> dict[str, Any]:
+    return _Reader(layout, text)(line)
 
 
 @functools.cache
@@ -197,33 +257,6 @@ def _split(layout: tuple[Column, ...], signature: _Signature) -> tuple[int, ...]
     return tuple(split)
 
 
-def _solve(cells: list[str], layout: tuple[Column, ...], text: str) -> dict[str, Any]:
-    """Read a line with list columns: count the splits that fit, keep the only one."""
-    # Not stripped: the server writes ids and list items without spaces, while a comma in
-    # prose is followed by one, so " 24" of "Shop, 24" is never taken for a group id.
-    regexes = [(2 << k, _regex(p).fullmatch) for k, p in enumerate(_patterns(layout))]
-    masks: dict[str, int] = {}  # a cell's mask, computed once per distinct cell
-
-    def mask(cell: str) -> int:
-        bits = (cell == "") | sum(bit for bit, fullmatch in regexes if fullmatch(cell))
-        masks[cell] = bits
-        return bits
-
-    signature = tuple(masks[cell] if cell in masks else mask(cell) for cell in cells)
-    if len(signature) <= _CACHED_CELLS:
-        split = _split_cached(layout, signature)
-    else:
-        split = _split(layout, signature)
-    if isinstance(split, str):
-        raise fail(split, FMT, text)
-    record: dict[str, Any] = {}
-    start = 0
-    for column, end in zip(layout, split, strict=True):
-        record[column.name] = ",".join(cells[start:end])
-        start = end
-    return record
-
-
 def read_line(line: str, row: Row, params: Params, text: str) -> dict[str, Any]:
     """One fmt=1 line as a record of ``row`` (``text``: the whole body, for errors)."""
     return _record(line, row.line_layout(line.split(","), params), text)
@@ -253,8 +286,8 @@ def decode(text: str, shape: Shape, params: Params) -> Any:
     if isinstance(shape, ListOf):
         row = shape.row
         if row.choose is None:  # one layout for every line: worked out once, not per line
-            layout = row.layout(params)
-            return [_record(line, layout, text) for line in text_lines(text)]
+            read = _Reader(row.layout(params), text)
+            return [read(line) for line in text_lines(text)]
         return [read_line(line, row, params, text) for line in text_lines(text)]
     return _sections(text, shape, params)
 
