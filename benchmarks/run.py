@@ -2,9 +2,9 @@
 
 Run: ``nox -s bench`` (installs the peer package the comparison needs), or
 ``python benchmarks/run.py [NAME ...]`` for some of them (``makespan``, ``loopback``,
-``cost_per_call``, ``limiter_pass``, ``redis_pass``, ``decoding``, ``peers``, ``memory``,
-``contacts_stream``, ``processes``). A run of some writes only those to the file; a full
-run replaces it.
+``cost_per_call``, ``limiter_pass``, ``redis_pass``, ``decoding``, ``imports``, ``peers``,
+``fastapi_app``, ``memory``, ``contacts_stream``, ``processes``). A run of some writes only
+those to the file; a full run replaces it.
 Never part of the test run.
 """
 
@@ -27,6 +27,7 @@ ORDER = (
     "decoding",
     "imports",
     "peers",
+    "fastapi_app",
     "memory",
     "contacts_stream",
     "processes",
