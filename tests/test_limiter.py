@@ -327,10 +327,15 @@ async def test_without_max_rate_the_engine_takes_in_one_step():
     """No max_rate: Limiter.take asks the backend to admit and take a slot as one step."""
     backend = Counting()
     limiter = make_limiter(backend=backend)
-    ticket = await limiter.take("senders.add", (Rule(5, scope=Scope.COMMAND),), {}, None)
+    rules = (Rule(1, scope=Scope.COMMAND),)
+    ticket = await limiter.take("senders.add", rules, {}, None)
     assert ticket.lease is not None
     ticket.lease.release()
-    assert ["take", "admit"] == backend.calls  # the process backend's take chains the two
+    assert ["take"] == backend.calls  # nothing waits: the process backend needs no admit
+    # A full window: the process backend's take goes the whole way, admit then go.
+    with pytest.raises(TooLate):
+        await limiter.take("senders.add", rules, {}, asyncio.get_running_loop().time() + 1.0)
+    assert ["take", "take", "admit"] == backend.calls
 
 
 async def test_with_max_rate_the_engine_admits_waits_for_the_rate_then_goes():

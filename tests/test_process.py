@@ -164,3 +164,84 @@ def test_the_guard_reason_names_minutes_when_whole_and_seconds_otherwise() -> No
         "4 authorisation errors within 30 minutes",
         "4 authorisation errors within 10 s",
     ] == [ProcessLimiter.auth_reason(4, 1800.0), ProcessLimiter.auth_reason(4, 10.0)]
+
+
+def test_threads_hammering_one_window_through_take_never_admit_more_than_its_limit() -> None:
+    """take()'s one-lock pass: eight threads, 300 tries each, a 50-per-minute window: 50 in."""
+    backend = ProcessLimiter()
+    window = spec("senders.add|command", 50, 60.0)
+    admitted: list[int] = []
+    lock = threading.Lock()
+
+    def hammer() -> None:
+        async def run() -> int:
+            count = 0
+            for _ in range(300):
+                try:
+                    lease = await backend.take(LOGIN, window, 14, 0.0)
+                except TooLate:
+                    continue
+                lease.release()
+                count += 1
+            return count
+
+        got = asyncio.run(run())
+        with lock:
+            admitted.append(got)
+
+    threads = [threading.Thread(target=hammer) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert 50 == sum(admitted)
+
+
+@pytest.mark.looptime
+async def test_a_take_does_not_pass_a_call_queued_for_a_slot() -> None:
+    """Cap 1, one call queued for the slot: a new take with a slot free queues behind it."""
+    backend = ProcessLimiter()
+    order: list[str] = []
+    held = await slot(backend, 1)
+
+    async def call(name: str) -> None:
+        lease = await backend.take(LOGIN, (), 1, None)
+        order.append(name)
+        await asyncio.sleep(1.0)
+        lease.release()
+
+    queued = asyncio.create_task(call("queued"))
+    await asyncio.sleep(1.0)
+    held.release()  # the queued call is woken, not yet running
+    await call("late")  # in the same step: a slot is free, but someone is first in line
+    await queued
+    assert ["queued", "late"] == order
+
+
+@pytest.mark.looptime
+async def test_a_take_waits_for_a_pending_decisive_entry() -> None:
+    """Limit 1: an admitted request not yet sent holds its window; a take waits for its send."""
+    backend = ProcessLimiter()
+    loop = asyncio.get_running_loop()
+    window = spec("senders.add", 1, 60.0)
+    admission = await backend.admit(LOGIN, window, None)
+    taking = asyncio.create_task(backend.take(LOGIN, window, 14, None))
+    await asyncio.sleep(5.0)
+    assert not taking.done()
+    (await admission.go(14, None)).release()  # leaves at 5 s
+    (await taking).release()
+    assert 65.0 == pytest.approx(loop.time())
+
+
+@pytest.mark.looptime
+async def test_a_take_queues_behind_an_admission_holding_its_window() -> None:
+    """An admission holds window a while it waits for b: a take of a alone goes after it."""
+    backend = ProcessLimiter()
+    loop = asyncio.get_running_loop()
+    a, b = spec("a", 2, 60.0), spec("b", 1, 60.0)
+    (await backend.take(LOGIN, b, 14, None)).release()  # b is full until 60 s
+    first = asyncio.create_task(backend.take(LOGIN, a + b, 14, None))
+    await asyncio.sleep(1.0)  # first holds a, waiting for b
+    (await backend.take(LOGIN, a, 14, None)).release()  # room in a, but first is in line
+    assert (60.0, True) == (round(loop.time(), 3), first.done())
+    (await first).release()
