@@ -117,7 +117,10 @@ class Limiter:
 
     def rules(self, command: str, declared: Sequence[Rule]) -> tuple[Rule, ...]:
         """The rules that govern ``command`` for this client."""
-        return self._overrides.get(command, tuple(declared))
+        rules = self._overrides.get(command)
+        if rules is None:  # (an override may be no rules at all: () is not None)
+            return declared if isinstance(declared, tuple) else tuple(declared)
+        return rules
 
     def windows(
         self, command: str, declared: Sequence[Rule], params: Mapping[str, str]
