@@ -225,11 +225,14 @@ class _OTel(Telemetry):
     """The telemetry of a client with ``opentelemetry-api``: spans and metrics."""
 
     __slots__ = (
+        "_answered",
+        "_calls",
         "_client",
         "_error",
         "_http",
         "_internal",
         "_m",
+        "_requests",
         "_server",
         "_status",
         "_tracer",
@@ -257,12 +260,19 @@ class _OTel(Telemetry):
             "server.address": address,
             "server.port": port,
         }
+        # Names and attribute sets made once per command (per status), not per call: with
+        # the API alone (no SDK configured) building them was most of the hooks' cost.
+        # Never changed once made (spans and instruments copy what they keep).
+        self._calls: dict[str, tuple[str, dict[str, str]]] = {}
+        self._requests: dict[str, tuple[dict[str, str | int], dict[str, str | int]]] = {}
+        self._answered: dict[int, tuple[dict[str, str | int], dict[str, str | int]]] = {}
 
     async def call(self, command: str, run: Coroutine[Any, Any, T]) -> T:
         """``run`` inside the call's span, which ends with what the call came to."""
-        span = self._tracer.start_span(
-            f"smsc {command}", kind=self._internal, attributes={"smsc.command": command}
-        )
+        names = self._calls.get(command)
+        if names is None:
+            names = self._calls[command] = (f"smsc {command}", {"smsc.command": command})
+        span = self._tracer.start_span(names[0], kind=self._internal, attributes=names[1])
         record = _Call(span)
         token = _CALL.set(record)
         try:
@@ -302,42 +312,56 @@ class _OTel(Telemetry):
 
     async def request(self, command: str, script: str, run: Coroutine[Any, Any, R]) -> R:
         """``run`` inside a CLIENT span, counted in flight and timed."""
+        known = self._requests.get(command)
+        if known is None:
+            known = self._requests[command] = (
+                {**self._http, "url.full": self._url + script, "smsc.command": command},
+                {"smsc.command": command, **self._server},
+            )
+        attributes, flight = known
         record = _CALL.get()
-        attributes: dict[str, str | int] = {
-            **self._http,
-            "url.full": self._url + script,
-            "smsc.command": command,
-        }
         if record is not None:
             if record.attempts:
-                attributes["http.request.resend_count"] = record.attempts
+                attributes = {**attributes, "http.request.resend_count": record.attempts}
             record.attempts += 1
         span = self._tracer.start_span("POST", kind=self._client, attributes=attributes)
-        flight = {"smsc.command": command, **self._server}
         self._m.in_flight.add(1, flight)
         loop = asyncio.get_running_loop()
         started = loop.time()
-        done: dict[str, str | int] = {}
+        ended: tuple[dict[str, str | int], dict[str, str | int]] | None = None
         try:
             with self._use_span(span, record_exception=False, set_status_on_exception=False):
                 reply = await run
         except BaseException as exc:
             status = exc.status_code if isinstance(exc, TransportError) else None
+            failed: dict[str, str | int] = {
+                "error.type": str(status) if status is not None else _error_type(exc)
+            }
             if status is not None:
-                done["http.response.status_code"] = status
-            done["error.type"] = str(status) if status is not None else _error_type(exc)
+                failed["http.response.status_code"] = status
+            ended = (failed, {**self._http, **failed})
             raise
         else:
-            done["http.response.status_code"] = reply.status_code
             return reply
         finally:
             self._m.in_flight.add(-1, flight)
-            self._m.duration.record(loop.time() - started, {**self._http, **done})
+            if ended is None:  # answered: the usual case, its attribute sets made once
+                ended = self._answered_with(reply.status_code)
+            done, measured = ended
+            self._m.duration.record(loop.time() - started, measured)
             if span.is_recording():
                 span.set_attributes(done)
                 if "error.type" in done:
                     span.set_status(self._status(self._error, str(done["error.type"])))
             span.end()
+
+    def _answered_with(self, status: int) -> tuple[dict[str, str | int], dict[str, str | int]]:
+        """The attributes of an answer with ``status``: the span's, and the duration's."""
+        known = self._answered.get(status)
+        if known is None:
+            done: dict[str, str | int] = {"http.response.status_code": status}
+            known = self._answered[status] = (done, {**self._http, **done})
+        return known
 
     def waited(self, command: str, seconds: float, reason: str) -> None:
         """Record the wait, and add it to the call's."""
