@@ -107,6 +107,12 @@ class _LoopPool:
     http: httpx.AsyncClient
     closer: AsyncGenerator[None, None] | None = None
     discarded: bool = False
+    # The transport the client routes our base URL to (a proxy's, if the environment names
+    # one), and its default headers: our own pools hand requests to it directly, skipping
+    # the client's auth, redirect, cookie and hook machinery we never use, a third of the
+    # client CPU per call over aiohttp (benchmarks/loopback.py). None: through ``http``.
+    sender: httpx.AsyncBaseTransport | None = None
+    headers: httpx.Headers | None = None
 
 
 @attrs.frozen
@@ -168,11 +174,15 @@ class Transport:
         self._given_loop: asyncio.AbstractEventLoop | None = None
         self._transport = transport
         self._pools: dict[asyncio.AbstractEventLoop, _LoopPool] = {}
-        # The last loop's client: the loop a client serves hardly ever changes.
-        self._last: tuple[asyncio.AbstractEventLoop | None, httpx.AsyncClient | None] = (
+        # A caller's client is used through its own API, on whichever loop.
+        self._given_pool = None if http_client is None else _LoopPool(http_client)
+        # The last loop's pool: the loop a client serves hardly ever changes.
+        self._last: tuple[asyncio.AbstractEventLoop | None, _LoopPool | None] = (
             None,
-            http_client,
+            self._given_pool,
         )
+        self._urls: dict[str, httpx.URL] = {}
+        self._extensions = {} if self._timeout is None else {"timeout": self._timeout.as_dict()}
         self._lock = threading.Lock()
         self.closed = False
         """Whether :meth:`aclose` was called: nothing is sent any more."""
@@ -195,22 +205,25 @@ class Transport:
                     "SmscClient, or let SmscClient make its own pool (one per loop)"
                 )
 
-    async def _client(self) -> httpx.AsyncClient:
-        """The ``httpx.AsyncClient`` of the running loop, made on its first request."""
+    async def _client(self) -> _LoopPool:
+        """The pool of the running loop, its ``httpx.AsyncClient`` made on its first request."""
         loop = asyncio.get_running_loop()
-        last_loop, http = self._last
-        if http is not None and (last_loop is loop or self._given is not None):
-            return http
+        last_loop, last = self._last
+        if last is not None and (last_loop is loop or self._given is not None):
+            return last
         pool = self._pools.get(loop)
         if pool is None:
             self._sweep()
-            pool = _LoopPool(self._new_client())
+            http = self._new_client()
+            route = getattr(http, "_transport_for_url", None)  # httpx's and httpx2's
+            sender = None if route is None else route(httpx.URL(self._base_url))
+            pool = _LoopPool(http, sender=sender, headers=http.headers)
             closer = self._closer(pool, loop)
             await closer.__anext__()  # registers it with the loop (its firstiter hook)
             pool.closer = closer
             self._pools[loop] = pool
-        self._last = (loop, pool.http)
-        return pool.http
+        self._last = (loop, pool)
+        return pool
 
     def _new_client(self) -> httpx.AsyncClient:
         transport: httpx.AsyncBaseTransport | None = None
@@ -245,7 +258,7 @@ class Transport:
         finally:
             if self._pools.get(loop) is pool:
                 del self._pools[loop]
-            if self._last[1] is pool.http:
+            if self._last[1] is pool:
                 self._last = (None, None)
             if not pool.discarded:
                 await pool.http.aclose()
@@ -278,19 +291,35 @@ class Transport:
             TransportError: No usable HTTP answer; ``request_sent`` tells whether the server
                 may have processed the request.
         """
-        url = self._base_url + script
-        log.debug("%s: POST %s fields=%s", command, script, ",".join(_field_names(form, files)))
+        if log.isEnabledFor(logging.DEBUG):
+            fields = ",".join(_field_names(form, files))
+            log.debug("%s: POST %s fields=%s", command, script, fields)
         started = time.perf_counter()
-        http = await self._client()
-        request = http.build_request(
-            "POST",
-            url,
-            data={name: reveal(value) for name, value in form.items()},
-            files=dict(files) if files else None,
-            timeout=self._timeout or self._use_default,
-        )
+        pool = await self._client()
         try:
-            response = await http.send(request, stream=True)
+            if pool.sender is None:
+                http = pool.http
+                request = http.build_request(
+                    "POST",
+                    self._base_url + script,
+                    data={name: reveal(value) for name, value in form.items()},
+                    files=dict(files) if files else None,
+                    timeout=self._timeout or self._use_default,
+                )
+                response = await http.send(request, stream=True)
+            else:
+                url = self._urls.get(script)
+                if url is None:
+                    url = self._urls[script] = httpx.URL(self._base_url + script)
+                request = httpx.Request(
+                    "POST",
+                    url,
+                    data={name: reveal(value) for name, value in form.items()},
+                    files=dict(files) if files else None,
+                    headers=pool.headers,
+                    extensions=self._extensions,
+                )
+                response = await pool.sender.handle_async_request(request)
         except self._not_sent as exc:
             raise TransportError(_describe(exc), command=command, request_sent=False) from None
         except self._http_error as exc:
@@ -355,7 +384,7 @@ class Transport:
             elif loop.is_running():
                 asyncio.run_coroutine_threadsafe(pool.http.aclose(), loop)
             # Otherwise a loop that is not running now: its shutdown closes the client.
-        self._last = (None, self._given)
+        self._last = (None, self._given_pool)
         if self._transport is not None:
             await self._transport.aclose()
 
