@@ -19,6 +19,7 @@ __all__ = [
     "MAX_EXPONENT",
     "MAX_NUMBER_CHARS",
     "ErrorReply",
+    "Renamer",
     "body_text",
     "bounded",
     "bounded_decimal",
@@ -119,6 +120,34 @@ def error_code(value: str, fmt: Format, text: str) -> int:
 def fail(message: str, fmt: Format, text: str) -> ParseError:
     """A :class:`ParseError` carrying the start of the body (the command is added later)."""
     return ParseError(message, fmt=int(fmt), excerpt=text[:120])
+
+
+class Renamer:
+    """Turns a row's wire keys into field names, in one format; made once per reply and row.
+
+    The records of a reply mostly share one key sequence: its renamed sequence is worked out
+    once, and each record is rebuilt by zipping, which gives exactly what
+    ``{renames.get(k, k): v for k, v in record.items()}`` gives, order and collisions alike.
+    """
+
+    _KEPT = 64  # key sequences remembered: a reply of records all keyed differently is odd
+
+    def __init__(self, row: Row, fmt: Format) -> None:
+        self.renames = row.renames.get(fmt, {})
+        self._seen: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+    def __call__(self, record: dict[str, Any]) -> dict[str, Any]:
+        """The record with its keys renamed: ``record`` itself when the row renames none."""
+        renames = self.renames
+        if not renames:
+            return record
+        keys = tuple(record)
+        renamed = self._seen.get(keys)
+        if renamed is None:
+            renamed = tuple(renames.get(k, k) for k in keys)
+            if len(self._seen) < self._KEPT:
+                self._seen[keys] = renamed
+        return dict(zip(renamed, record.values(), strict=True))
 
 
 def text_lines(text: str) -> list[str]:

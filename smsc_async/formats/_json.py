@@ -17,6 +17,7 @@ from smsc_async.formats._common import (
     MAX_CODE_DIGITS,
     MAX_NUMBER_CHARS,
     ErrorReply,
+    Renamer,
     bounded_decimal,
     error_code,
     fail,
@@ -121,19 +122,18 @@ def _text(value: Any) -> str:
     )
 
 
-def _record(obj: Any, row: Row) -> dict[str, Any]:
+def _record(obj: Any, rename: Renamer) -> dict[str, Any]:
     if not isinstance(obj, dict):
         raise fail(f"expected an object, got {type(obj).__name__}", FMT, _shown(obj))
-    renames = row.renames.get(FMT)
-    if not renames:
-        return dict(obj)
-    return {renames.get(k, k): v for k, v in obj.items()}
+    record = rename(obj)
+    return dict(obj) if record is obj else record
 
 
 def _array(value: Any, row: Row) -> list[dict[str, Any]]:
     if not isinstance(value, list):
         raise fail(f"expected an array, got {type(value).__name__}", FMT, _shown(value))
-    return [_record(item, row) for item in value]
+    rename = Renamer(row, FMT)
+    return [_record(item, rename) for item in value]
 
 
 def decode(document: Any, shape: Shape, params: Params) -> Any:
@@ -145,7 +145,7 @@ def decode(document: Any, shape: Shape, params: Params) -> Any:
     if isinstance(shape, Single):
         if shape.or_ok and document == {"result": "OK"}:
             return {}
-        record = _record(document, shape.row)
+        record = _record(document, Renamer(shape.row, FMT))
         require_record(record, shape.row, FMT, _shown(document))
         items = shape.items
         if items is not None and items.name in document:

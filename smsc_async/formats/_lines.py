@@ -10,6 +10,7 @@ A single record may also come as an acknowledgement, ``OK, ID - 17, COST - 1.40`
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from smsc_async._types import Format, Params
@@ -90,13 +91,21 @@ def _pairs(line: str, text: str) -> list[tuple[str, str, str]]:
     return pairs
 
 
-def _record(line: str, row: Row, text: str) -> dict[str, Any]:
-    known, free = row.names(), row.free_text()
+_Keys = tuple[frozenset[str], frozenset[str], Mapping[str, str]]
+"""A row's field names, its free-text ones, and its fmt=0 key renames."""
+
+
+def _keys(row: Row) -> _Keys:
+    return row.names(), row.free_text(), row.renames.get(FMT, {})
+
+
+def _record(line: str, row: Row, text: str, keys: _Keys | None = None) -> dict[str, Any]:
+    known, free, renames = keys or _keys(row)
     record: dict[str, Any] = {}
     open_text: str | None = None  # the free-text field that may still continue
     glued: list[str] = []  # its cuts to undo, joined once (``+=`` each time is quadratic)
     for wire_key, value, part in _pairs(line, text):
-        name = row.key(FMT, wire_key)
+        name = renames.get(wire_key, wire_key)
         if open_text is not None and name not in known:
             glued.append(part)  # the cut was inside the text: undo it
             continue
@@ -126,8 +135,10 @@ def _labels(line: str, row: Row, text: str) -> dict[str, Any]:
     return record
 
 
-def _line(line: str, row: Row, params: Params, text: str) -> dict[str, Any]:
-    """One record, in the row's fmt=0 style."""
+def _line(
+    line: str, row: Row, params: Params, text: str, keys: _Keys | None = None
+) -> dict[str, Any]:
+    """One record, in the row's fmt=0 style (``keys``: the row's, when worked out already)."""
     if row.lines is LineStyle.LABELS:
         return _labels(line, row, text)
     if row.lines is LineStyle.VALUES:
@@ -135,7 +146,7 @@ def _line(line: str, row: Row, params: Params, text: str) -> dict[str, Any]:
             return _csv.read_line(line, row, params, text)
         except ParseError as exc:
             raise fail(exc.reason, FMT, text) from None
-    return _record(line, row, text)
+    return _record(line, row, text, keys)
 
 
 def _only_line(text: str) -> str:
@@ -160,7 +171,8 @@ def decode(text: str, shape: Shape, params: Params) -> Any:
         require_record(record, shape.row, FMT, text)
         return record
     if isinstance(shape, ListOf):
-        return [_line(line, shape.row, params, text) for line in text_lines(text)]
+        row, keys = shape.row, _keys(shape.row)  # worked out once for every line
+        return [_line(line, row, params, text, keys) for line in text_lines(text)]
     return _sections(text, shape)
 
 

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import re
 from typing import TYPE_CHECKING, Any
-from xml.etree.ElementTree import Element
+from xml.etree.ElementTree import Element, TreeBuilder
 from xml.etree.ElementTree import ParseError as XmlSyntaxError
 
 from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import fromstring
+from defusedxml.ElementTree import DefusedXMLParser, fromstring
 
 from smsc_async._types import Format, Params
-from smsc_async.formats._common import ErrorReply, error_code, fail, require_record
+from smsc_async.formats._common import ErrorReply, Renamer, error_code, fail, require_record
 from smsc_async.formats._shapes import Kind, ListOf, Ok, Row, Sections, Shape, Single
 
 if TYPE_CHECKING:
@@ -37,10 +37,33 @@ def parse(text: str) -> Element:
     Raises:
         ParseError: The body is not well-formed XML or uses forbidden constructs.
     """
+    body = _DECLARATION.sub("", text).strip()
     try:
-        root: Element = fromstring(_DECLARATION.sub("", text).strip())
+        if "xmlns" in body or "xml:" in body:  # declared namespaces, or the built-in one
+            root: Element = fromstring(body)
+        else:
+            root = _without_namespaces(body)
     except (XmlSyntaxError, DefusedXmlException) as exc:
         raise fail(f"not XML: {exc}", FMT, text) from None
+    return root
+
+
+def _without_namespaces(body: str) -> Element:
+    """What ``defusedxml.ElementTree.fromstring`` builds, for a body using no namespace.
+
+    The same defused parser (its entity, DTD and external-reference guards untouched), with
+    expat handing elements straight to the tree builder: the parser's own start and end
+    handlers, two Python calls an element (most of parsing a list), only rewrite namespaced
+    names, and a body without ``xmlns`` or ``xml:`` has none.
+    """
+    builder = TreeBuilder()
+    parser = DefusedXMLParser(target=builder)
+    expat = parser.parser
+    expat.ordered_attributes = False  # attributes as the dict the builder takes
+    expat.StartElementHandler = builder.start
+    expat.EndElementHandler = builder.end
+    parser.feed(body)
+    root: Element = parser.close()
     return root
 
 
@@ -62,15 +85,19 @@ def find_error(root: Element) -> ErrorReply | None:
     return ErrorReply(error_code(code, FMT, code), message or "", root.findtext("id"))
 
 
-def _record(element: Element, row: Row) -> dict[str, Any]:
+def _record(element: Element, rename: Renamer) -> dict[str, Any]:
     raw: dict[str, Any] = dict(element.attrib)
-    children = list(element)
-    for child in children:
-        if len(child) == 0:
+    for child in element:
+        if not len(child):
             raw[child.tag] = child.text or ""
-    if not children:
+    if not len(element):
         raw[element.tag] = element.text or ""
-    return {row.key(FMT, k): v for k, v in raw.items()}
+    return rename(raw)
+
+
+def _records(parent: Element, row: Row) -> list[dict[str, Any]]:
+    rename = Renamer(row, FMT)
+    return [_record(child, rename) for child in parent]
 
 
 def decode(root: Element, shape: Shape, params: Params) -> Any:
@@ -82,15 +109,15 @@ def decode(root: Element, shape: Shape, params: Params) -> Any:
     if isinstance(shape, Single):
         if shape.or_ok and len(root) == 0 and (root.text or "").strip() == "OK":
             return {}
-        record = _record(root, shape.row)
+        record = _record(root, Renamer(shape.row, FMT))
         require_record(record, shape.row, FMT, root.text or "")
         items = shape.items
         element = None if items is None else root.find(items.name)
         if items is not None and element is not None:
-            record[items.name] = [_record(child, items.row) for child in element]
+            record[items.name] = _records(element, items.row)
         return record
     if isinstance(shape, ListOf):
-        return [_record(child, shape.row) for child in root]
+        return _records(root, shape.row)
     return _sections(root, shape)
 
 
@@ -103,7 +130,7 @@ def _sections(root: Element, shape: Sections) -> dict[str, Any]:
         if section.kind is Kind.VALUE:
             result[section.name] = element.text or ""
         else:
-            result[section.name] = [_record(child, section.row) for child in element]
+            result[section.name] = _records(element, section.row)
     return result
 
 
