@@ -149,6 +149,18 @@ def _to_datetime(value: Any) -> dt.datetime:
 _LIST_SEPARATORS = re.compile(r"[,;\s]+")
 
 
+_OTHER_SEPARATORS = re.compile(r"[;\s]")
+
+
+def _split_items(value: str) -> tuple[str, ...]:
+    """The non-empty items of a list string, as ``_LIST_SEPARATORS`` splits it."""
+    if not value:
+        return ()
+    if _OTHER_SEPARATORS.search(value) is None:  # commas only: str.split, a third the cost
+        return tuple(filter(None, value.split(",")))
+    return tuple(filter(None, _LIST_SEPARATORS.split(value)))
+
+
 def _items(value: Any) -> list[Any]:
     if value is None:
         return []
@@ -303,12 +315,12 @@ def _configure(converter: cattrs.Converter, scalar: Callable[[Any, str], Any]) -
     def ids(value: Any, _: Any) -> tuple[int, ...]:
         if type(value) is str and len(value) <= MAX_NUMBER_CHARS:
             # No item is longer than the whole, and none holds white space to strip.
-            return tuple(map(int, filter(None, _LIST_SEPARATORS.split(value))))
+            return tuple(map(int, _split_items(value)))
         return tuple(_to_int(scalar(item, "an id")) for item in _items(value))
 
     def words(value: Any, _: Any) -> tuple[str, ...]:
         if type(value) is str:
-            return tuple(filter(None, _LIST_SEPARATORS.split(value)))
+            return _split_items(value)
         return tuple(_as_extra(scalar(item, "text")) for item in _items(value))
 
     converter.register_structure_hook_func(lambda tp: tp == tuple[int, ...], ids)
