@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
-from smsc_async import _otel
+from smsc_async import _otel, resources
 from smsc_async._commands import Command
 from smsc_async._config import (
     DEFAULT_BASE_URL,
@@ -38,32 +38,32 @@ from smsc_async._validation import Checks, checking, is_finite_seconds
 from smsc_async.errors import ClientClosedError
 from smsc_async.events import Event
 from smsc_async.http import ENGINES, Engine
-from smsc_async.models.balance import Balance
-from smsc_async.resources import (
-    BalanceResource,
-    BlacklistResource,
-    ContactsResource,
-    GroupsResource,
-    HistoryResource,
-    InboxResource,
-    MailingsResource,
-    MessagesResource,
-    OperatorsResource,
-    OpTemplatesResource,
-    Resource,
-    SendersResource,
-    StatsResource,
-    SubclientsResource,
-    TariffsResource,
-    TemplatesResource,
-)
-from smsc_async.resources._books import MAILS
+from smsc_async.resources._base import Resource
 
 if TYPE_CHECKING:
     import httpx
     import httpx2
     from opentelemetry.metrics import MeterProvider
     from opentelemetry.trace import TracerProvider
+
+    from smsc_async.models.balance import Balance
+    from smsc_async.resources import (
+        BalanceResource,
+        BlacklistResource,
+        ContactsResource,
+        GroupsResource,
+        HistoryResource,
+        InboxResource,
+        MailingsResource,
+        MessagesResource,
+        OperatorsResource,
+        OpTemplatesResource,
+        SendersResource,
+        StatsResource,
+        SubclientsResource,
+        TariffsResource,
+        TemplatesResource,
+    )
 
 __all__ = ["SmscClient"]
 
@@ -417,91 +417,97 @@ class SmscClient:
     @functools.cached_property
     def tariffs(self) -> TariffsResource:
         """The tariffs family: ``smsc.tariffs.get()``."""
-        return TariffsResource(self._call)
+        return resources.TariffsResource(self._call)
 
     @functools.cached_property
     def senders(self) -> SendersResource:
         """The sender-names family: ``smsc.senders.list()``, ``.add()``, ..."""
-        return SendersResource(self._call)
+        return resources.SendersResource(self._call)
 
     @functools.cached_property
     def subclients(self) -> SubclientsResource:
         """The subclients family: ``smsc.subclients.create()``, ``.provision()``, ..."""
-        return SubclientsResource(self._call, self.senders, self._templates_as)
+        return resources.SubclientsResource(self._call, self.senders, self._templates_as)
 
     @functools.cached_property
     def op_templates(self) -> OpTemplatesResource:
         """The operator-templates family: ``smsc.op_templates.add()``, ``.get()``."""
-        return OpTemplatesResource(self._call)
+        return resources.OpTemplatesResource(self._call)
 
     @functools.cached_property
     def templates(self) -> TemplatesResource:
         """Message templates (``templates.php``): ``smsc.templates.add()``, ``.list()``, ..."""
-        return TemplatesResource(self._call)
+        return resources.TemplatesResource(self._call)
 
     @functools.cached_property
     def mailings(self) -> MailingsResource:
         """Mailings (``jobs.php``): ``smsc.mailings.add()``, ``.get_all()``, ``.cancel()``, ..."""
-        return MailingsResource(self._call)
+        return resources.MailingsResource(self._call)
 
     @functools.cached_property
     def contacts(self) -> ContactsResource:
         """The phone book (``phones.php``): ``smsc.contacts.add()``, ``.iterate()``, ..."""
-        return ContactsResource(self._call)
+        return resources.ContactsResource(self._call)
 
     @functools.cached_property
     def groups(self) -> GroupsResource:
         """Groups of the phone book: ``smsc.groups.add()``, ``.move_contact()``, ..."""
-        return GroupsResource(self._call)
+        return resources.GroupsResource(self._call)
 
     @functools.cached_property
     def blacklist(self) -> BlacklistResource:
         """The blacklist of phone numbers: ``smsc.blacklist.add()``, ``.iterate()``, ..."""
-        return BlacklistResource(self._call)
+        return resources.BlacklistResource(self._call)
 
     @functools.cached_property
     def mail_contacts(self) -> ContactsResource:
         """The e-mail book (``mails.php``): the same methods as :attr:`contacts`."""
-        return ContactsResource(self._call, MAILS)
+        from smsc_async.resources._books import MAILS  # noqa: PLC0415 - on first use
+
+        return resources.ContactsResource(self._call, MAILS)
 
     @functools.cached_property
     def mail_groups(self) -> GroupsResource:
         """Groups of the e-mail book: the same methods as :attr:`groups`."""
-        return GroupsResource(self._call, MAILS)
+        from smsc_async.resources._books import MAILS  # noqa: PLC0415 - on first use
+
+        return resources.GroupsResource(self._call, MAILS)
 
     @functools.cached_property
     def mail_blacklist(self) -> BlacklistResource:
         """The blacklist of e-mail addresses: the same methods as :attr:`blacklist`."""
-        return BlacklistResource(self._call, MAILS)
+        from smsc_async.resources._books import MAILS  # noqa: PLC0415 - on first use
+
+        return resources.BlacklistResource(self._call, MAILS)
 
     @functools.cached_property
     def history(self) -> HistoryResource:
         """Messages sent: ``smsc.history.list()``, ``.iterate()`` (newest first)."""
-        return HistoryResource(self._call)
+        return resources.HistoryResource(self._call)
 
     @functools.cached_property
     def inbox(self) -> InboxResource:
         """Messages received: ``smsc.inbox.list()``, ``.iterate()`` (oldest first)."""
-        return InboxResource(self._call)
+        return resources.InboxResource(self._call)
 
     @functools.cached_property
     def stats(self) -> StatsResource:
         """Statistics of a period: ``smsc.stats.get()``."""
-        return StatsResource(self._call)
+        return resources.StatsResource(self._call)
 
     @functools.cached_property
     def operators(self) -> OperatorsResource:
         """Operator look-ups: ``smsc.operators.get(phone)``."""
-        return OperatorsResource(self._call)
+        return resources.OperatorsResource(self._call)
 
     @functools.cached_property
     def messages(self) -> MessagesResource:
         """Messages: ``smsc.messages.send()``, ``.cost()``, ``.status()``, ``.delete()``."""
-        return MessagesResource(self._call, self._path.next_id)
+        return resources.MessagesResource(self._call, self._path.next_id)
 
     @functools.cached_property
     def _balance(self) -> BalanceResource:
-        return BalanceResource(self._call)
+        return resources.BalanceResource(self._call)
 
     async def balance(self, *, currency: bool = False) -> Balance:
         """The money on the account (``balance.php``).

@@ -1,21 +1,30 @@
-"""Per-family namespaces of :class:`~smsc_async.SmscClient`: methods are SMSC commands."""
+"""Per-family namespaces of :class:`~smsc_async.SmscClient`: methods are SMSC commands.
+
+Each family's module (its commands, models and decoders' shapes) loads on first use, so a
+client pays only for the families it calls.
+"""
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 from smsc_async.resources._base import Resource
-from smsc_async.resources.balance import BalanceResource
-from smsc_async.resources.blacklist import BlacklistResource
-from smsc_async.resources.contacts import ContactsResource
-from smsc_async.resources.groups import GroupsResource
-from smsc_async.resources.history import HistoryResource
-from smsc_async.resources.inbox import InboxResource
-from smsc_async.resources.mailings import MailingsResource
-from smsc_async.resources.messages import MessagesResource
-from smsc_async.resources.op_templates import OpTemplatesResource
-from smsc_async.resources.operators import OperatorsResource
-from smsc_async.resources.senders import SendersResource
-from smsc_async.resources.stats import StatsResource
-from smsc_async.resources.subclients import SubclientsResource
-from smsc_async.resources.tariffs import TariffsResource
-from smsc_async.resources.templates import TemplatesResource
+
+if TYPE_CHECKING:
+    from smsc_async.resources.balance import BalanceResource
+    from smsc_async.resources.blacklist import BlacklistResource
+    from smsc_async.resources.contacts import ContactsResource
+    from smsc_async.resources.groups import GroupsResource
+    from smsc_async.resources.history import HistoryResource
+    from smsc_async.resources.inbox import InboxResource
+    from smsc_async.resources.mailings import MailingsResource
+    from smsc_async.resources.messages import MessagesResource
+    from smsc_async.resources.op_templates import OpTemplatesResource
+    from smsc_async.resources.operators import OperatorsResource
+    from smsc_async.resources.senders import SendersResource
+    from smsc_async.resources.stats import StatsResource
+    from smsc_async.resources.subclients import SubclientsResource
+    from smsc_async.resources.tariffs import TariffsResource
+    from smsc_async.resources.templates import TemplatesResource
 
 __all__ = [
     "BalanceResource",
@@ -35,3 +44,37 @@ __all__ = [
     "TariffsResource",
     "TemplatesResource",
 ]
+
+# Each family's class, by the module it lives in.
+_LAZY = {
+    "BalanceResource": "balance",
+    "BlacklistResource": "blacklist",
+    "ContactsResource": "contacts",
+    "GroupsResource": "groups",
+    "HistoryResource": "history",
+    "InboxResource": "inbox",
+    "MailingsResource": "mailings",
+    "MessagesResource": "messages",
+    "OpTemplatesResource": "op_templates",
+    "OperatorsResource": "operators",
+    "SendersResource": "senders",
+    "StatsResource": "stats",
+    "SubclientsResource": "subclients",
+    "TariffsResource": "tariffs",
+    "TemplatesResource": "templates",
+}
+
+if not TYPE_CHECKING:
+
+    def __getattr__(name: str) -> Any:
+        """Load a family's class with its module, on first use."""
+        module = _LAZY.get(name)
+        if module is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+        globals()[name] = value
+        return value
+
+    def __dir__() -> list[str]:
+        """Every public name, loaded or not."""
+        return sorted({*globals(), *__all__})
