@@ -170,9 +170,14 @@ _CALL: contextvars.ContextVar[_Call | None] = contextvars.ContextVar("smsc_call"
 
 
 class _Instruments:
-    """The metric instruments, made once per meter provider (a second making is a warning)."""
+    """The metric instruments, made once per meter provider.
 
-    def __init__(self, meter: Meter) -> None:
+    Some SDK versions log a warning when an instrument is made twice, others hand the
+    first one back: either way, once per provider is enough.
+    """
+
+    def __init__(self, provider: MeterProvider) -> None:
+        meter = provider.get_meter(SCOPE, __version__, schema_url=SCHEMA_URL)
         self.limiter_wait: Histogram = _histogram(
             meter,
             "smsc.limiter.wait",
@@ -205,19 +210,30 @@ def _histogram(meter: Meter, name: str, description: str, buckets: tuple[float, 
         return meter.create_histogram(name, "s", description)
 
 
-_instruments: weakref.WeakKeyDictionary[object, _Instruments] = weakref.WeakKeyDictionary()
+_instruments: weakref.WeakKeyDictionary[MeterProvider, _Instruments] = weakref.WeakKeyDictionary()
+_global_instruments: list[_Instruments] = []  # the global provider's, once made
 _instruments_lock = threading.Lock()
 
 
-def _instruments_of(provider: MeterProvider) -> _Instruments:
-    meter = provider.get_meter(SCOPE, __version__, schema_url=SCHEMA_URL)
+def _instruments_of(provider: MeterProvider | None) -> _Instruments:
+    """The instruments reporting to ``provider`` (``None``: the global one), made once.
+
+    The global provider counts as one whatever it is by now: instruments made through
+    OpenTelemetry's proxy, before the application set its SDK, report to it once it is set.
+    """
     with _instruments_lock:
+        if provider is None:
+            if not _global_instruments:
+                from opentelemetry import metrics  # noqa: PLC0415 - optional, imported here
+
+                _global_instruments.append(_Instruments(metrics.get_meter_provider()))
+            return _global_instruments[0]
         try:
             made = _instruments.get(provider)
-        except TypeError:  # a provider that cannot be weakly referenced: not cached
-            return _Instruments(meter)
+        except TypeError:  # a provider that cannot be weakly referenced: not kept
+            return _Instruments(provider)
         if made is None:
-            made = _instruments[provider] = _Instruments(meter)
+            made = _instruments[provider] = _Instruments(provider)
         return made
 
 
@@ -246,10 +262,10 @@ class _OTel(Telemetry):
         tracer_provider: TracerProvider | None,
         meter_provider: MeterProvider | None,
     ) -> None:
-        from opentelemetry import metrics, trace  # noqa: PLC0415 - optional, imported only here
+        from opentelemetry import trace  # noqa: PLC0415 - optional, imported only here
 
         self._tracer = trace.get_tracer(SCOPE, __version__, tracer_provider, SCHEMA_URL)
-        self._m = _instruments_of(meter_provider or metrics.get_meter_provider())
+        self._m = _instruments_of(meter_provider)
         self._use_span = trace.use_span
         self._internal, self._client = trace.SpanKind.INTERNAL, trace.SpanKind.CLIENT
         self._status, self._error = trace.Status, trace.StatusCode.ERROR

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import asyncio
 import json
+import logging
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -305,9 +306,12 @@ async def test_views_and_clients_share_the_providers_instruments(
     async with otel.client(emulator) as smsc, otel.client(emulator) as other:
         await smsc.senders.list()
         await other.senders.list(cnt=2)
-        await smsc.with_credentials(login="shop1", password="shop1-password").senders.list()
+        view = smsc.with_credentials(login="shop1", password="shop1-password")
+        await view.senders.list()
+    assert smsc._telemetry is view._path._telemetry is smsc._path._telemetry
+    assert smsc._telemetry._m is other._telemetry._m  # type: ignore[attr-defined]
     assert 3 == len(otel.calls()) == len(otel.requests())
-    assert [] == [r for r in caplog.records if "created already" in r.getMessage()]
+    assert [] == [r for r in caplog.records if r.levelno >= logging.WARNING]
 
 
 # -- nothing secret, ever ------------------------------------------------------------------
@@ -430,7 +434,12 @@ def test_without_opentelemetry_the_client_works_and_imports_none_of_it(
 
 
 _INSTALLED = """
-import asyncio, json, sys
+import asyncio, json, logging, sys
+
+warnings = []
+handler = logging.Handler(logging.WARNING)
+handler.emit = lambda record: warnings.append(record.getMessage())
+logging.getLogger().addHandler(handler)
 
 def loaded():
     return sorted(m for m in sys.modules if m.split(".")[0] == "opentelemetry")
@@ -441,26 +450,40 @@ after_import = loaded()
 client = Emulator().client()
 after_client = loaded()
 
-from opentelemetry import trace
+from opentelemetry import metrics, trace
+from opentelemetry.sdk.metrics import MeterProvider
+from opentelemetry.sdk.metrics.export import InMemoryMetricReader
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
+# The SDK set after the first client was made, as an application may do; a second after.
 exporter = InMemorySpanExporter()
 provider = TracerProvider()
 provider.add_span_processor(SimpleSpanProcessor(exporter))
-trace.set_tracer_provider(provider)  # after the client was made, as an app may do
+trace.set_tracer_provider(provider)
+reader = InMemoryMetricReader()
+metrics.set_meter_provider(MeterProvider(metric_readers=[reader]))
+later = Emulator().client()
 
 async def main():
-    async with client as smsc:
+    async with client as smsc, later:
         await smsc.tariffs.get()
+        await later.senders.list()
 
 asyncio.run(main())
+data = reader.get_metrics_data()
+counted = {
+    m.name: sum(getattr(p, "value", 0) or getattr(p, "count", 0) for p in m.data.data_points)
+    for r in data.resource_metrics for s in r.scope_metrics for m in s.metrics
+}
 print(json.dumps({
     "after_import": after_import,
     "sdk_after_client": [m for m in after_client if m.startswith("opentelemetry.sdk")],
     "api_after_client": "opentelemetry.trace" in after_client,
     "spans": sorted(s.name for s in exporter.get_finished_spans()),
+    "requests_timed": counted.get("http.client.request.duration"),
+    "warnings": warnings,
 }))
 """
 
@@ -469,14 +492,17 @@ def test_import_loads_no_opentelemetry_and_a_client_only_its_api() -> None:
     """``import smsc_async`` loads none of it; a client the API only (never the SDK).
 
     The global providers are OpenTelemetry's proxies: an SDK the application installs after
-    making the client still receives its spans.
+    making a client still receives its spans and metrics, and a client made after that
+    reports through the same instruments, with no warning logged.
     """
     result = _run(_INSTALLED)
     assert {
         "after_import": [],
         "sdk_after_client": [],
         "api_after_client": True,
-        "spans": ["POST", "smsc tariffs.get"],
+        "spans": ["POST", "POST", "smsc senders.get", "smsc tariffs.get"],
+        "requests_timed": 2,
+        "warnings": [],
     } == result
 
 
