@@ -264,7 +264,9 @@ class _OTel(Telemetry):
     ) -> None:
         from opentelemetry import trace  # noqa: PLC0415 - optional, imported only here
 
-        self._tracer = trace.get_tracer(SCOPE, __version__, tracer_provider, SCHEMA_URL)
+        self._tracer = trace.get_tracer(
+            SCOPE, __version__, tracer_provider=tracer_provider, schema_url=SCHEMA_URL
+        )
         self._m = _instruments_of(meter_provider)
         self._use_span = trace.use_span
         self._internal, self._client = trace.SpanKind.INTERNAL, trace.SpanKind.CLIENT
