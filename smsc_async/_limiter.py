@@ -59,6 +59,27 @@ def _digest(text: str) -> str:
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
+@attrs.frozen
+class _Plan:
+    """What the windows of one rule of one command share, whatever the parameters.
+
+    Attributes:
+        rule: The rule.
+        prefix: Every key of its windows starts with it.
+        label: The rule as events and errors name it.
+        span: Seconds: the rule's window (scaled by ``minute``) plus the margin.
+        skip: Parameters that do not make two requests different (identical-request rules).
+        spec: The window itself, when it is one for every request (a per-command rule).
+    """
+
+    rule: Rule
+    prefix: str
+    label: str
+    span: float
+    skip: frozenset[str]
+    spec: WindowSpec | None
+
+
 @attrs.define(eq=False)
 class Ticket:
     """A request admitted by its windows (and ``max_rate``); with a lease, free to leave.
@@ -113,7 +134,8 @@ class Limiter:
         self.minute = minute
         self._overrides = {name: tuple(rules) for name, rules in overrides.items()}
         self._rate = AsyncLimiter(max_rate, 1.0) if max_rate else None
-        self._fixed: dict[tuple[str, Rule], tuple[str, str, float, frozenset[str]]] = {}
+        # Per command: the rules its plans were made for, and a plan per rule.
+        self._plans: dict[str, tuple[tuple[Rule, ...], list[_Plan]]] = {}
 
     def rules(self, command: str, declared: Sequence[Rule]) -> tuple[Rule, ...]:
         """The rules that govern ``command`` for this client."""
@@ -126,33 +148,42 @@ class Limiter:
         self, command: str, declared: Sequence[Rule], params: Mapping[str, str]
     ) -> list[WindowSpec]:
         """The windows a request counts in, sorted by key (no two waiters deadlock)."""
+        rules = self.rules(command, declared)
+        known = self._plans.get(command)
+        if known is None or (known[0] is not rules and known[0] != rules):
+            known = self._plans[command] = (rules, [self._plan(command, r) for r in rules])
         specs = []
-        for rule in self.rules(command, declared):
-            prefix, label, span, skip = self._fixed_parts(command, rule)
+        for plan in known[1]:
+            if plan.spec is not None:  # the same window for every request of the command
+                specs.append(plan.spec)
+                continue
+            rule = plan.rule
             if rule.scope is Scope.IDENTICAL:
-                if skip.isdisjoint(params):  # the usual case: nothing to leave out
+                if plan.skip.isdisjoint(params):  # the usual case: nothing to leave out
                     identity = sorted(params.items())
                 else:
-                    identity = sorted((k, v) for k, v in params.items() if k not in skip)
+                    identity = sorted((k, v) for k, v in params.items() if k not in plan.skip)
                 # Unambiguous (repr quotes and escapes), and bounded whatever the text.
-                key = prefix + _digest(repr(identity))
+                key = plan.prefix + _digest(repr(identity))
             elif rule.scope is Scope.PARAM:
-                key = prefix + _part(params.get(rule.param or "", ""))
-            elif rule.scope is Scope.EACH:
+                key = plan.prefix + _part(params.get(rule.param or "", ""))
+            else:  # Scope.EACH
                 # One window per item; each key names its item, so every request takes its
                 # windows in one global order.
                 value = params.get(rule.param or "", "")
                 items = sorted({item.strip() for item in value.split(",")} - {""}) or [""]
                 specs += [
                     WindowSpec(
-                        prefix + _part(item), rule.limit, span, f"{label} [{item}]", self.margin
+                        plan.prefix + _part(item),
+                        rule.limit,
+                        plan.span,
+                        f"{plan.label} [{item}]",
+                        self.margin,
                     )
                     for item in items
                 ]
                 continue
-            else:
-                key = prefix.rstrip("|")
-            specs.append(WindowSpec(key, rule.limit, span, label, self.margin))
+            specs.append(WindowSpec(key, rule.limit, plan.span, plan.label, self.margin))
         return specs if len(specs) < 2 else sorted(specs, key=lambda spec: spec.key)  # noqa: PLR2004
 
     def longest(self, command: str, declared: Sequence[Rule]) -> float:
@@ -164,20 +195,19 @@ class Limiter:
         longest = max((rule.window for rule in rules), default=60.0)
         return longest * self.minute / 60.0 + self.margin
 
-    def _fixed_parts(self, command: str, rule: Rule) -> tuple[str, str, float, frozenset[str]]:
+    def _plan(self, command: str, rule: Rule) -> _Plan:
         """A rule's key prefix, label, span and identity-free parameters, worked out once."""
-        known = self._fixed.get((command, rule))
-        if known is None:
-            name = rule.group or command
-            window = rule.window * self.minute / 60.0
-            # The label shows the real window: with minute=2 a 60 s rule lasts 2 s.
-            label = f"{name}: {rule.limit} {rule.scope.value} per {window:g} s"
-            extra = f"{rule.param}|" if rule.scope in {Scope.PARAM, Scope.EACH} else ""
-            prefix = f"{name}|{rule.scope.value}|{extra}"
-            span = window + self.margin
-            known = (prefix, label, span, _NOT_IDENTITY | rule.ignore)
-            self._fixed[command, rule] = known
-        return known
+        name = rule.group or command
+        window = rule.window * self.minute / 60.0
+        # The label shows the real window: with minute=2 a 60 s rule lasts 2 s.
+        label = f"{name}: {rule.limit} {rule.scope.value} per {window:g} s"
+        extra = f"{rule.param}|" if rule.scope in {Scope.PARAM, Scope.EACH} else ""
+        prefix = f"{name}|{rule.scope.value}|{extra}"
+        span = window + self.margin
+        spec = None
+        if rule.scope is Scope.COMMAND:  # one key whatever the parameters
+            spec = WindowSpec(prefix.rstrip("|"), rule.limit, span, label, self.margin)
+        return _Plan(rule, prefix, label, span, _NOT_IDENTITY | rule.ignore, spec)
 
     async def admit(
         self,

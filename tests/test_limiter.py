@@ -348,3 +348,15 @@ async def test_with_max_rate_the_engine_admits_waits_for_the_rate_then_goes():
         ticket.lease.release()
     assert ["admit", "admit"] == backend.calls
     assert "max_rate" == ticket.reason
+
+
+async def test_a_command_given_other_rules_gets_their_windows():
+    """What a command's windows are is worked out once, but never outlives its rules."""
+    limiter = make_limiter()
+    params = {"cnt": "1"}
+    identical = limiter.windows("senders.get", (Rule(3),), params)
+    again = limiter.windows("senders.get", (Rule(3),), {"cnt": "2"})  # equal rules, anew
+    command = limiter.windows("senders.get", (Rule(5, scope=Scope.COMMAND),), params)
+    assert [3, 3, 5] == [identical[0].limit, again[0].limit, command[0].limit]
+    assert identical[0].key != again[0].key
+    assert ["senders.get|command"] == [spec.key for spec in command]
