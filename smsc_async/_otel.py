@@ -291,6 +291,10 @@ class _OTel(Telemetry):
         if names is None:
             names = self._calls[command] = (f"smsc {command}", {"smsc.command": command})
         span = self._tracer.start_span(names[0], kind=self._internal, attributes=names[1])
+        if not span.is_recording() and not span.get_span_context().is_valid:
+            # OpenTelemetry's no-op tracer (no SDK set up): nothing to record and no trace to
+            # carry, so no context switch (half of the hooks' cost); metrics still count.
+            return await run
         record = _Call(span)
         token = _CALL.set(record)
         try:
@@ -348,7 +352,10 @@ class _OTel(Telemetry):
         started = loop.time()
         ended: tuple[dict[str, str | int], dict[str, str | int]] | None = None
         try:
-            with self._use_span(span, record_exception=False, set_status_on_exception=False):
+            if span.is_recording() or span.get_span_context().is_valid:
+                with self._use_span(span, record_exception=False, set_status_on_exception=False):
+                    reply = await run
+            else:  # the no-op tracer's: no context to carry (as in call())
                 reply = await run
         except BaseException as exc:
             status = exc.status_code if isinstance(exc, TransportError) else None

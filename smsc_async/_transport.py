@@ -337,13 +337,14 @@ class Transport:
             raise TransportError(_describe(exc), command=command, request_sent=True) from None
         finally:
             await response.aclose()
-        log.debug(
-            "%s: HTTP %d, %d bytes in %.3fs",
-            command,
-            response.status_code,
-            len(content),
-            time.perf_counter() - started,
-        )
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug(
+                "%s: HTTP %d, %d bytes in %.3fs",
+                command,
+                response.status_code,
+                len(content),
+                time.perf_counter() - started,
+            )
         return RawReply(response.status_code, content, _charset(response))
 
     async def _read(self, response: httpx.Response) -> bytes:
