@@ -62,7 +62,7 @@ T = TypeVar("T")
 log = logging.getLogger("smsc_async")
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)  # hashed several times a call in the coalescing key
 class CallOptions:
     """Per-call settings a client (or ``with_options``) applies.
 
