@@ -39,14 +39,16 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from collections.abc import Coroutine, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio
 import attrs
-from aiolimiter import AsyncLimiter
 
 from smsc_async._state import CAP_REASON, Admission, Lease, LimiterBackend, TooLate, WindowSpec
 from smsc_async._types import Rule, Scope
+
+if TYPE_CHECKING:
+    from aiolimiter import AsyncLimiter
 
 __all__ = ["Limiter", "Ticket"]
 
@@ -133,7 +135,13 @@ class Limiter:
         self.margin = margin
         self.minute = minute
         self._overrides = {name: tuple(rules) for name, rules in overrides.items()}
-        self._rate = AsyncLimiter(max_rate, 1.0) if max_rate else None
+        self._rate: AsyncLimiter | None = None
+        if max_rate:
+            # Imported only for a client with max_rate: aiolimiter reads its package
+            # metadata on import, milliseconds every client would pay.
+            from aiolimiter import AsyncLimiter  # noqa: PLC0415
+
+            self._rate = AsyncLimiter(max_rate, 1.0)
         # Per command: the rules its plans were made for, and a plan per rule.
         self._plans: dict[str, tuple[tuple[Rule, ...], list[_Plan]]] = {}
 
