@@ -103,8 +103,9 @@ def run() -> list[Table]:
     table.notes.append(
         "The client, the limiter backends and the models load on first use (PEP 562), so "
         "`import smsc_async` costs the enums, the exception tree and attrs; "
-        "`from smsc_async import SmscClient` adds httpx, asyncio, anyio, aiolimiter, the "
-        "command declarations and the models (no target: it includes httpx itself)."
+        "`from smsc_async import SmscClient` adds httpx, asyncio, anyio and the command "
+        "path (no target: it includes httpx itself); each family's commands and models "
+        "load with its first use (`smsc.senders`), aiolimiter only with `max_rate`."
     )
     modules = Table(
         "Heavy or optional modules in sys.modules after each statement",
