@@ -113,73 +113,12 @@ if TYPE_CHECKING:
         Voice,
     )
 
+# Loaded on first use; every other public name not loaded with the package is a model.
 _LAZY: dict[str, str] = {
     "SmscClient": "smsc_async._client",
     "ProcessLimiter": "smsc_async._process",
     "LimiterBackend": "smsc_async._state",
     "Pause": "smsc_async._state",
-    **dict.fromkeys(
-        (
-            "AccountStats",
-            "AccountType",
-            "Attachment",
-            "Balance",
-            "BlacklistEntry",
-            "BlockType",
-            "CallSettings",
-            "Contact",
-            "ContactGroup",
-            "Currency",
-            "DeliveryError",
-            "HlrInfo",
-            "HourRange",
-            "IncomingMessage",
-            "Mailing",
-            "MailingCreated",
-            "MailingKind",
-            "MailingRepeat",
-            "MessageCost",
-            "MessageKind",
-            "MessageStatus",
-            "MessageTemplate",
-            "MessageType",
-            "Operator",
-            "OperatorInfo",
-            "OperatorStatus",
-            "OperatorStatuses",
-            "OperatorTariff",
-            "OperatorTemplate",
-            "Provisioned",
-            "Registration",
-            "Sender",
-            "SenderDocument",
-            "SenderStatus",
-            "Sent",
-            "SentMessage",
-            "SentPhone",
-            "StatusDetail",
-            "StatusReport",
-            "SubclientDayStats",
-            "SubclientId",
-            "SubclientSettings",
-            "SubclientSpec",
-            "SubclientStats",
-            "Tariff",
-            "Tariffs",
-            "TariffZone",
-            "TemplateAdded",
-            "TemplateAddStatus",
-            "TemplateFormat",
-            "TemplateSpec",
-            "TemplateStatus",
-            "TemplateTarget",
-            "TimeZone",
-            "Translit",
-            "UaRegistration",
-            "Voice",
-        ),
-        "smsc_async.models",
-    ),
 }
 
 
@@ -188,7 +127,7 @@ if not TYPE_CHECKING:
 
     def __getattr__(name: str) -> Any:
         """Load a public name that is not loaded with the package (the client, the models)."""
-        module = _LAZY.get(name)
+        module = _LAZY.get(name) or ("smsc_async.models" if name in __all__ else None)
         if module is None:
             raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
         value = getattr(importlib.import_module(module), name)
