@@ -14,9 +14,9 @@
 # the package; the client, the limiter backends and the models on first use (PEP 562), so
 # ``import smsc_async`` pulls in neither httpx, asyncio nor cattrs. Type checkers see every
 # name through the imports below.
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from smsc_async import _lazy
 from smsc_async._types import Format, Rule, Scope
 from smsc_async._version import __version__
 from smsc_async.errors import (
@@ -122,23 +122,6 @@ _LAZY: dict[str, str] = {
 }
 
 
-# Hidden from type checkers: a module ``__getattr__`` would make every misspelt name Any.
-if not TYPE_CHECKING:
-
-    def __getattr__(name: str) -> Any:
-        """Load a public name that is not loaded with the package (the client, the models)."""
-        module = _LAZY.get(name) or ("smsc_async.models" if name in __all__ else None)
-        if module is None:
-            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        value = getattr(importlib.import_module(module), name)
-        globals()[name] = value  # later lookups are plain attribute reads
-        return value
-
-    def __dir__() -> list[str]:
-        """Every public name, loaded or not."""
-        return sorted({*globals(), *__all__})
-
-
 __all__ = [
     "AccountStats",
     "AccountType",
@@ -233,3 +216,12 @@ __all__ = [
     "Voice",
     "__version__",
 ]
+
+
+# Hidden from type checkers: a module ``__getattr__`` would make every misspelt name Any.
+if not TYPE_CHECKING:
+    __getattr__, __dir__ = _lazy.attach(
+        __name__,
+        lambda name: _LAZY.get(name) or ("smsc_async.models" if name in __all__ else None),
+        __all__,
+    )

@@ -4,9 +4,9 @@ Each family's module (its commands, models and decoders' shapes) loads on first 
 client pays only for the families it calls.
 """
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from smsc_async import _lazy
 from smsc_async.resources._base import Resource
 
 if TYPE_CHECKING:
@@ -65,16 +65,8 @@ _LAZY = {
 }
 
 if not TYPE_CHECKING:
-
-    def __getattr__(name: str) -> Any:
-        """Load a family's class with its module, on first use."""
-        module = _LAZY.get(name)
-        if module is None:
-            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-        globals()[name] = value
-        return value
-
-    def __dir__() -> list[str]:
-        """Every public name, loaded or not."""
-        return sorted({*globals(), *__all__})
+    __getattr__, __dir__ = _lazy.attach(
+        __name__,
+        lambda name: f"{__name__}.{_LAZY[name]}" if name in _LAZY else None,
+        __all__,
+    )
