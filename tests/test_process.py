@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from typing import Any
 
 import pytest
 
@@ -52,8 +53,21 @@ def test_a_waiter_on_another_loop_is_woken_when_a_slot_frees() -> None:
     assert woken_after < 0.5  # woken by the release, not by its 10 s timeout
 
 
-def test_threads_hammering_one_window_never_admit_more_than_its_limit() -> None:
-    """Eight threads, 300 tries each at a 50-per-minute window: exactly 50 get in."""
+async def _admit_and_go(backend: ProcessLimiter, window: tuple[WindowSpec, ...]) -> None:
+    admission = await backend.admit(LOGIN, window, 0.0)
+    (await admission.go(14, None)).release()
+
+
+async def _take(backend: ProcessLimiter, window: tuple[WindowSpec, ...]) -> None:
+    (await backend.take(LOGIN, window, 14, 0.0)).release()
+
+
+@pytest.mark.parametrize("one_pass", [_admit_and_go, _take], ids=["admit-go", "take"])
+def test_threads_hammering_one_window_never_admit_more_than_its_limit(one_pass: Any) -> None:
+    """Eight threads, 300 tries each at a 50-per-minute window: exactly 50 get in.
+
+    Through admit() and go(), and through take()'s one-lock pass.
+    """
     backend = ProcessLimiter()
     window = (WindowSpec("senders.add|command", 50, 60.0, "senders.add: 50 command per 60 s"),)
     admitted: list[int] = []
@@ -64,10 +78,9 @@ def test_threads_hammering_one_window_never_admit_more_than_its_limit() -> None:
             count = 0
             for _ in range(300):
                 try:
-                    admission = await backend.admit(LOGIN, window, 0.0)
+                    await one_pass(backend, window)
                 except TooLate:
                     continue
-                (await admission.go(14, None)).release()
                 count += 1
             return count
 
@@ -164,37 +177,6 @@ def test_the_guard_reason_names_minutes_when_whole_and_seconds_otherwise() -> No
         "4 authorisation errors within 30 minutes",
         "4 authorisation errors within 10 s",
     ] == [ProcessLimiter.auth_reason(4, 1800.0), ProcessLimiter.auth_reason(4, 10.0)]
-
-
-def test_threads_hammering_one_window_through_take_never_admit_more_than_its_limit() -> None:
-    """take()'s one-lock pass: eight threads, 300 tries each, a 50-per-minute window: 50 in."""
-    backend = ProcessLimiter()
-    window = spec("senders.add|command", 50, 60.0)
-    admitted: list[int] = []
-    lock = threading.Lock()
-
-    def hammer() -> None:
-        async def run() -> int:
-            count = 0
-            for _ in range(300):
-                try:
-                    lease = await backend.take(LOGIN, window, 14, 0.0)
-                except TooLate:
-                    continue
-                lease.release()
-                count += 1
-            return count
-
-        got = asyncio.run(run())
-        with lock:
-            admitted.append(got)
-
-    threads = [threading.Thread(target=hammer) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    assert 50 == sum(admitted)
 
 
 @pytest.mark.looptime
