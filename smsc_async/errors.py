@@ -29,6 +29,9 @@ Everything the SDK raises on purpose derives from :class:`SmscError`::
     │   ├── CodeAlreadySentError   10  confirmation code already sent (retry after 8 hours)
     │   └── InvalidCodeError       11  wrong confirmation code
     ├── ParseError              the answer could not be understood
+    ├── CallbackError           a callback request SMSC (or someone) sent us is unusable:
+    │   │                       a missing field, a non-numeric status, an oversized body...
+    │   └── SignatureError          its signature is missing or wrong (or crc32, not allowed)
     └── ValidationError         bad input, raised before any request (also a ValueError)
 
 The four wire formats' error envelopes all map to the same class through
@@ -54,6 +57,7 @@ from smsc_async._secret import redact
 __all__ = [
     "ApiError",
     "AuthError",
+    "CallbackError",
     "ClientClosedError",
     "CodeAlreadySentError",
     "DeadlineTooShortError",
@@ -75,6 +79,7 @@ __all__ = [
     "ParseError",
     "RateLimitError",
     "SendUnconfirmedError",
+    "SignatureError",
     "SmscError",
     "TransportError",
     "UndeliverableError",
@@ -415,6 +420,30 @@ class ParseError(SmscError):
         self.command = command
         self.fmt = fmt
         self.excerpt = excerpt
+
+
+class CallbackError(SmscError, ValueError):
+    """A callback request could not be used: see :mod:`smsc_async.callbacks`.
+
+    Raised for a missing required field, a field that is not what it must be (a status that
+    is not a number), a body over the size limit or in no known shape, and fields that fit
+    no known kind of event. The message names fields, never their values' secrets: no
+    signature or secret is ever quoted.
+
+    Attributes:
+        field: The offending field, when one is to blame.
+    """
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class SignatureError(CallbackError):
+    """A callback's signature is missing, wrong, or refused (crc32 unless allowed).
+
+    Neither the secret nor the signature appears in the message.
+    """
 
 
 @attrs.frozen
