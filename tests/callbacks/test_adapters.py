@@ -1,6 +1,7 @@
 """The framework adapters verify, parse, hand over and answer, in process, per framework.
 
-Each test runs against every adapter: Starlette and FastAPI through ``httpx.ASGITransport``.
+Each test runs against every adapter: Starlette and FastAPI through ``httpx.ASGITransport``,
+aiohttp through its test server on 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -8,13 +9,15 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, Protocol
 from urllib.parse import quote_plus
 
 import fastapi
 import httpx
 import pytest
+import yarl
+from aiohttp import test_utils, web
 from starlette.applications import Starlette
 
 from smsc_async import MessageStatus
@@ -25,6 +28,7 @@ from smsc_async.callbacks import (
     IncomingMessage,
     render,
 )
+from smsc_async.callbacks.aiohttp import callback_handler
 from smsc_async.callbacks.starlette import callback_endpoint
 
 MSK = dt.timezone(dt.timedelta(hours=3))
@@ -71,10 +75,39 @@ async def _fastapi(handler: Any, **options: Any) -> Call:
     return await _asgi_call(app)
 
 
-@pytest.fixture(params=["starlette", "fastapi"])
-def serve(request: pytest.FixtureRequest) -> Serve:
+@pytest.fixture(params=["starlette", "fastapi", "aiohttp"])
+async def serve(request: pytest.FixtureRequest) -> AsyncIterator[Serve]:
     """Build an app around an adapter with the given handler and options; give its caller."""
-    return {"starlette": _starlette, "fastapi": _fastapi}[request.param]
+    if request.param != "aiohttp":
+        yield {"starlette": _starlette, "fastapi": _fastapi}[request.param]
+        return
+    clients: list[test_utils.TestClient[web.Request, web.Application]] = []
+
+    async def serve_aiohttp(handler: Any, **options: Any) -> Call:
+        app = web.Application()
+        endpoint = callback_handler(handler, **options)
+        app.router.add_route("POST", PATH, endpoint)
+        app.router.add_route("GET", PATH, endpoint)
+        client = test_utils.TestClient(test_utils.TestServer(app, host="127.0.0.1"))
+        await client.start_server()
+        clients.append(client)
+
+        async def call(
+            body: bytes, content_type: str | None, *, query: str = "", method: str = "POST"
+        ) -> tuple[int, str]:
+            headers = {"Content-Type": content_type} if content_type else {}
+            url = PATH + (f"?{query}" if query else "")
+            # The query is sent as written (already percent-encoded in its charset).
+            async with client.request(
+                method, yarl.URL(url, encoded=True), data=body or None, headers=headers
+            ) as answer:
+                return answer.status, await answer.text()
+
+        return call
+
+    yield serve_aiohttp
+    for client in clients:
+        await client.close()
 
 
 class Recorder:
@@ -259,12 +292,13 @@ async def test_bad_input_logs_no_secret(serve: Serve, caplog: pytest.LogCaptureF
     assert body.decode().rpartition("sha1=")[2] not in caplog.text
 
 
-def test_a_misconfiguration_fails_when_the_endpoint_is_built() -> None:
+@pytest.mark.parametrize("factory", [callback_endpoint, callback_handler])
+def test_a_misconfiguration_fails_when_the_endpoint_is_built(factory: Any) -> None:
     """An unknown algorithm, crc32 without the opt-in, or a zero cap raise at once."""
     with pytest.raises(ValueError, match="algorithm"):
-        callback_endpoint(Recorder(), secret=SECRET, algorithm="sha256")
+        factory(Recorder(), secret=SECRET, algorithm="sha256")
     with pytest.raises(ValueError, match="crc32"):
-        callback_endpoint(Recorder(), secret=SECRET, algorithm="crc32")
+        factory(Recorder(), secret=SECRET, algorithm="crc32")
     with pytest.raises(ValueError, match="max_bytes"):
-        callback_endpoint(Recorder(), max_bytes=0)
-    callback_endpoint(Recorder(), secret=SECRET, algorithm="crc32", allow_crc32=True)
+        factory(Recorder(), max_bytes=0)
+    factory(Recorder(), secret=SECRET, algorithm="crc32", allow_crc32=True)

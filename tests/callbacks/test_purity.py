@@ -7,7 +7,7 @@ from tests.test_layers import HTTP, PACKAGE, UPPER, _modules, _violations
 FRAMEWORKS = ("starlette", "fastapi", "anyio", "asyncio", "uvicorn", "smsc_async._transport")
 # One small module per framework (design.md §6), each importing its framework; and the
 # core they share, which may use asyncio (for the queue) but no framework.
-ADAPTERS = ("starlette.py",)
+ADAPTERS = ("aiohttp.py", "starlette.py")
 SHARED = ("_adapter.py",)
 
 
