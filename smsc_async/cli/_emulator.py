@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import click
 
 __all__ = ["emulator"]
@@ -32,8 +34,46 @@ __all__ = ["emulator"]
     help="Up to this many more seconds per request.",
 )
 @click.option("--approve-senders", is_flag=True, help="Allow new sender names without moderation.")
+@click.option(
+    "--callback-url",
+    metavar="URL",
+    help="Post status reports and incoming messages to this handler URL, as SMSC does "
+    "(its query may hold fmt, charset and md5/sha1/crc32 as in SMSC's settings).",
+)
+@click.option(
+    "--callback-secret",
+    envvar="SMSC_CALLBACK_SECRET",
+    metavar="SECRET",
+    help="Sign each callback with this secret [env: SMSC_CALLBACK_SECRET].",
+)
+@click.option(
+    "--callback-algorithm",
+    type=click.Choice(["md5", "sha1", "crc32"]),
+    help="The signature's algorithm [default: md5].",
+)
+@click.option(
+    "--callback-fmt",
+    type=click.Choice(["form", "json", "xml"]),
+    help="The callback body [default: form].",
+)
+@click.option(
+    "--callback-charset",
+    type=click.Choice(["windows-1251", "utf-8", "koi8-r"]),
+    help="The callback body's charset [default: windows-1251].",
+)
 def emulator(
-    *, host: str, port: int, minute: float, latency: float, jitter: float, approve_senders: bool
+    *,
+    host: str,
+    port: int,
+    minute: float,
+    latency: float,
+    jitter: float,
+    approve_senders: bool,
+    callback_url: str | None,
+    callback_secret: str | None,
+    callback_algorithm: Literal["md5", "sha1", "crc32"] | None,
+    callback_fmt: Literal["form", "json", "xml"] | None,
+    callback_charset: str | None,
 ) -> None:
     """Serve the SMSC emulator at http://HOST:PORT/sys/ until Ctrl+C.
 
@@ -46,14 +86,34 @@ def emulator(
 
     It enforces SMSC's anti-flood rules (error 9) and IP bans (error 4). Its account is
     login "demo", password "demo-password", API key "demo-apikey": test values, not secrets.
+
+    With --callback-url it calls your handler back as SMSC would: a signed delivery report
+    for every status change of a message, retried a few times when not answered 2xx.
     """
     from smsc_async.testing import DEFAULT_LOGIN, Emulator, serve  # noqa: PLC0415 - extra
 
-    served = Emulator(
-        minute=minute, latency=latency, jitter=jitter, approve_senders=approve_senders
-    )
+    if callback_url is None and (callback_algorithm or callback_fmt or callback_charset):
+        raise click.UsageError("the --callback-* options need --callback-url")
+    try:
+        served = Emulator(
+            minute=minute,
+            latency=latency,
+            jitter=jitter,
+            approve_senders=approve_senders,
+            callback_url=callback_url,
+            # SMSC_CALLBACK_SECRET may be set for the app beside it: only used with a URL.
+            callback_secret=callback_secret if callback_url else None,
+            callback_algorithm=callback_algorithm,
+            callback_fmt=callback_fmt,
+            callback_charset=callback_charset,
+        )
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--callback-*") from None
     click.echo(
         f"SMSC emulator at http://{host}:{port}/sys/ - account {DEFAULT_LOGIN!r} "
         f"(credentials: smsc-async emulator --help); a minute lasts {minute:g} s"
     )
+    if (sender := served.callbacks) is not None:
+        signed = f"signed with {sender.algorithm}" if sender.signed else "unsigned"
+        click.echo(f"Callbacks to {sender.url} ({sender.fmt}, {sender.charset}, {signed})")
     serve(served, host=host, port=port)

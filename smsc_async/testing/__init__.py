@@ -46,6 +46,7 @@ except ImportError as exc:  # pragma: no cover - depends on the installed extras
     raise ImportError(
         "smsc_async.testing needs the emulator extra: pip install 'smsc_async[emulator]'"
     ) from exc
+from smsc_async.testing._callbacks import CallbackAttempt, CallbackDelivery, CallbackSender
 from smsc_async.testing._calls import Call, Refusal, Upload
 from smsc_async.testing._faults import ConnectionResetByEmulator, Faults
 from smsc_async.testing._messages import MessagesFamily
@@ -61,6 +62,9 @@ __all__ = [
     "Account",
     "Ban",
     "Call",
+    "CallbackAttempt",
+    "CallbackDelivery",
+    "CallbackSender",
     "ConnectionResetByEmulator",
     "Emulator",
     "EmulatorTransport",

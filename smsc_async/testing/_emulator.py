@@ -24,6 +24,8 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from smsc_async import AccountType, Format, SmscClient, Tariffs
+from smsc_async.callbacks import BodyFormat
+from smsc_async.testing._callbacks import CallbackSender, callback_target
 from smsc_async.testing._calls import Call, Handler, Refusal, Render, Upload
 from smsc_async.testing._contacts import ContactsFamily
 from smsc_async.testing._delivery import Outcome, respond
@@ -113,6 +115,17 @@ class Emulator:
         approve_senders: New sender names are allowed at once instead of after moderation.
         tariffs: The price list (a sample list by default).
         rules: The windowed anti-flood rules (spec §B by default).
+        callback_url: Post status reports and incoming messages to this handler URL, as
+            SMSC does to the one set in the account (see :attr:`callbacks`). Its query may
+            hold ``fmt``, ``charset`` and ``md5``/``sha1``/``crc32`` as in SMSC's settings.
+        callback_secret: Sign each callback with this secret (the value of ``md5=``...).
+        callback_algorithm: ``"md5"`` (the default), ``"sha1"`` or ``"crc32"``.
+        callback_fmt: The body: ``"form"`` (the default), ``"json"`` or ``"xml"``.
+        callback_charset: The body's charset: ``"windows-1251"`` (SMSC's default),
+            ``"utf-8"`` or ``"koi8-r"``.
+
+    Raises:
+        ValueError: A callback setting is unknown or contradicts the URL.
     """
 
     def __init__(
@@ -125,6 +138,11 @@ class Emulator:
         approve_senders: bool = False,
         tariffs: Tariffs = DEFAULT_TARIFFS,
         rules: tuple[ServerRule, ...] | None = None,
+        callback_url: str | None = None,
+        callback_secret: str | None = None,
+        callback_algorithm: str | None = None,
+        callback_fmt: BodyFormat | None = None,
+        callback_charset: str | None = None,
     ) -> None:
         self.minute = minute
         self.faults = Faults(latency=latency, jitter=jitter, seed=seed)
@@ -134,6 +152,19 @@ class Emulator:
         self.op_templates = OpTemplatesFamily(self.senders)
         self.contacts = ContactsFamily()
         self.outbox = Outbox(self.wall_clock, minute)
+        self.callbacks: CallbackSender | None = None
+        """Posts callbacks when ``callback_url`` is set: its ``deliveries`` record each."""
+        if callback_url is not None:
+            target = callback_target(
+                callback_url,
+                secret=callback_secret,
+                algorithm=callback_algorithm,
+                fmt=callback_fmt,
+                charset=callback_charset,
+            )
+            self.callbacks = CallbackSender(target, outbox=self.outbox, seed=seed)
+        elif callback_secret or callback_algorithm or callback_fmt or callback_charset:
+            raise ValueError("callback settings were given without a callback_url")
         # get.php history, inbox and statistics, info.php: they read the outbox.
         self.history = HistoryFamily(self.outbox)
         self.traffic: list[Exchange] = []
@@ -239,6 +270,15 @@ class Emulator:
         """Wait until every request the emulator has begun is finished."""
         while self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    async def aclose(self) -> None:
+        """Release what the emulator holds besides memory.
+
+        That is the callback sender's tasks, timers and connections; callbacks not yet
+        posted are dropped.
+        """
+        if self.callbacks is not None:
+            await self.callbacks.aclose()
 
     # -- ways in ------------------------------------------------------------------------
 

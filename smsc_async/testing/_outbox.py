@@ -14,6 +14,7 @@ import asyncio
 import datetime as dt
 from collections.abc import Callable, Iterator
 from decimal import Decimal
+from typing import Protocol
 
 import attrs
 
@@ -22,6 +23,7 @@ __all__ = [
     "InboxEntry",
     "Outbox",
     "OutboxEntry",
+    "OutboxObserver",
     "Step",
     "message_pairs",
     "phone_key",
@@ -76,6 +78,7 @@ class OutboxEntry:
         region: Region of the number.
         mccmnc: Mobile country and network codes of the number.
         steps: Status changes still to come, in time order.
+        applied: The status changes made so far, in order (what callbacks report).
     """
 
     login: str
@@ -98,6 +101,7 @@ class OutboxEntry:
     region: str = ""
     mccmnc: str = ""
     steps: list[Step] = attrs.field(factory=list)
+    applied: list[Step] = attrs.field(factory=list)
 
     @changed.default
     def _changed(self) -> float:
@@ -118,9 +122,12 @@ class OutboxEntry:
             step = self.steps.pop(0)
             self.status, self.err = step.status, step.err
             self.changed = step.at
-            self.changed_wall = self.sent_wall + dt.timedelta(
-                seconds=(step.at - self.sent) * 60.0 / minute
-            )
+            self.changed_wall = self.wall_at(step.at, minute)
+            self.applied.append(step)
+
+    def wall_at(self, at: float, minute: float) -> dt.datetime:
+        """The calendar time at loop time ``at`` (``minute``: loop seconds per minute)."""
+        return self.sent_wall + dt.timedelta(seconds=(at - self.sent) * 60.0 / minute)
 
 
 @attrs.define
@@ -153,6 +160,16 @@ class InboxEntry:
         return self.received_wall
 
 
+class OutboxObserver(Protocol):
+    """Told of every change to the outbox (the emulator's callback sender is one)."""
+
+    def changed(self, entry: OutboxEntry) -> None:
+        """A message was added, or its coming status changes were replaced."""
+
+    def received(self, answer: InboxEntry) -> None:
+        """An incoming message arrived."""
+
+
 @attrs.define
 class Outbox:
     """Sent messages and received answers of every account.
@@ -163,12 +180,14 @@ class Outbox:
         entries: Every message to every recipient, in the order sent (change it through
             :meth:`add` and :meth:`delete`, which keep the lookup index).
         answers: Every incoming message, in the order received.
+        observers: Told of each message added or forced and each answer received.
     """
 
     wall_clock: Callable[[float], dt.datetime] = attrs.field(repr=False)
     minute: float = 60.0
     entries: list[OutboxEntry] = attrs.field(factory=list)
     answers: list[InboxEntry] = attrs.field(factory=list)
+    observers: list[OutboxObserver] = attrs.field(factory=list)
     _next_int_id: int = 100_000
     _next_answer_id: int = 500
     _next_ids: dict[str, int] = attrs.field(factory=dict)
@@ -188,7 +207,9 @@ class Outbox:
         if entry.id.isdigit():  # a caller's numeric id moves the account's counter on
             self._next_ids[entry.login] = max(self._next_ids.get(entry.login, 0), int(entry.id))
         self.entries.append(entry)
-        self._index.setdefault((entry.login, entry.id, phone_key(entry.phone)), []).append(entry)
+        self._index.setdefault(_key(entry), []).append(entry)
+        for observer in self.observers:
+            observer.changed(entry)
         return entry
 
     def settle(self, now: float) -> None:
@@ -204,6 +225,10 @@ class Outbox:
         found = self._index.get((login, id, phone_key(phone)))
         return found[-1] if found else None
 
+    def holds(self, entry: OutboxEntry) -> bool:
+        """Whether ``entry`` is still kept (not deleted)."""
+        return any(e is entry for e in self._index.get(_key(entry), ()))
+
     def for_login(self, login: str) -> Iterator[OutboxEntry]:
         """The messages ``login`` sent, oldest first."""
         return (e for e in self.entries if e.login == login)
@@ -211,7 +236,7 @@ class Outbox:
     def delete(self, entry: OutboxEntry) -> None:
         """Forget a message (``status.php?del=1``)."""
         self.entries.remove(entry)
-        self._index[entry.login, entry.id, phone_key(entry.phone)].remove(entry)
+        self._index[_key(entry)].remove(entry)
 
     def force(
         self,
@@ -234,6 +259,8 @@ class Outbox:
         at = _now() if now is None else now
         entry.steps = [Step(max(at, entry.sent), status, err)]
         entry.settle(max(at, entry.sent), self.minute)
+        for observer in self.observers:
+            observer.changed(entry)
         return entry
 
     def receive(
@@ -260,11 +287,17 @@ class Outbox:
             login, self._next_answer_id, phone, to_phone, text, at, self.wall_clock(at)
         )
         self.answers.append(entry)
+        for observer in self.observers:
+            observer.received(entry)
         return entry
 
     def answers_for(self, login: str) -> Iterator[InboxEntry]:
         """The answers ``login`` received, oldest first."""
         return (a for a in self.answers if a.login == login)
+
+
+def _key(entry: OutboxEntry) -> tuple[str, str, str]:
+    return entry.login, entry.id, phone_key(entry.phone)
 
 
 def phone_key(phone: str) -> str:
