@@ -16,15 +16,15 @@ choice is marked ``Assumption:`` in the code. Unknown fields are kept in ``.extr
 request SMSC would send, for tests and the emulator.
 """
 
-from smsc_async.callbacks._models import (
+from smsc_async.callbacks._parse import DEFAULT_CHARSET, MAX_BYTES, parse, parse_body
+from smsc_async.callbacks._render import BodyFormat, render
+from smsc_async.errors import CallbackError, SignatureError
+from smsc_async.models.callbacks import (
     CallbackEvent,
     CallConfirmation,
     DeliveryReport,
     IncomingMessage,
 )
-from smsc_async.callbacks._parse import DEFAULT_CHARSET, MAX_BYTES, parse, parse_body
-from smsc_async.callbacks._render import BodyFormat, render
-from smsc_async.errors import CallbackError, SignatureError
 
 __all__ = [
     "DEFAULT_CHARSET",

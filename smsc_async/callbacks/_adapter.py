@@ -30,10 +30,10 @@ from typing import TypeAlias
 
 import attrs
 
-from smsc_async.callbacks._models import CallbackEvent
 from smsc_async.callbacks._parse import MAX_BYTES, parse_body
 from smsc_async.callbacks._signature import check_algorithm
 from smsc_async.errors import CallbackError, SignatureError
+from smsc_async.models.callbacks import CallbackEvent
 
 __all__ = ["FORM", "Answer", "Dispatcher", "Handler", "TooLarge", "read_capped"]
 

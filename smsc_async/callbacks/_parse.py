@@ -17,16 +17,16 @@ from xml.etree.ElementTree import ParseError as XmlSyntaxError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
-from smsc_async.callbacks._models import (
+from smsc_async.callbacks._signature import SIGNATURE_FIELDS, check_algorithm, verify
+from smsc_async.errors import CallbackError
+from smsc_async.formats._hooks import MSK, _to_datetime
+from smsc_async.models import DeliveryError, MessageStatus, MessageType
+from smsc_async.models.callbacks import (
     CallbackEvent,
     CallConfirmation,
     DeliveryReport,
     IncomingMessage,
 )
-from smsc_async.callbacks._signature import SIGNATURE_FIELDS, check_algorithm, verify
-from smsc_async.errors import CallbackError
-from smsc_async.formats._hooks import MSK, _to_datetime
-from smsc_async.models import DeliveryError, MessageStatus, MessageType
 
 __all__ = ["DEFAULT_CHARSET", "MAX_BYTES", "parse", "parse_body"]
 

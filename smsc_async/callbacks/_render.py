@@ -12,14 +12,14 @@ import json
 from typing import Literal
 from urllib.parse import quote_plus
 
-from smsc_async.callbacks._models import (
+from smsc_async.callbacks._signature import SIGNATURE_FIELDS, check_algorithm, sign
+from smsc_async.formats._hooks import MSK
+from smsc_async.models import DeliveryError
+from smsc_async.models.callbacks import (
     CallbackEvent,
     DeliveryReport,
     IncomingMessage,
 )
-from smsc_async.callbacks._signature import SIGNATURE_FIELDS, check_algorithm, sign
-from smsc_async.formats._hooks import MSK
-from smsc_async.models import DeliveryError
 
 __all__ = ["BodyFormat", "render", "wire_fields"]
 

@@ -1,8 +1,8 @@
 """The events SMSC posts to the account's handler URL: frozen attrs values, no behaviour.
 
-They live here rather than in :mod:`smsc_async.models` because ``IncomingMessage`` there
-is already the inbox's record (``get.php?get_answers=1``): a callback's reply is a
-different shape, and the two must not share one public name.
+Public through :mod:`smsc_async.callbacks` only, not the :mod:`smsc_async.models` facade:
+``IncomingMessage`` there is already the inbox's record (``get.php?get_answers=1``), and a
+callback's reply is a different shape under the same name.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 import attrs
 
-from smsc_async.models import DeliveryError, MessageStatus, MessageType
+from smsc_async.models.messages import DeliveryError, MessageStatus, MessageType
 
 __all__ = ["CallConfirmation", "CallbackEvent", "DeliveryReport", "IncomingMessage"]
 
