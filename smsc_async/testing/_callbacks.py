@@ -15,6 +15,7 @@ as fast as the statuses change.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import random
 from collections import deque
 from collections.abc import Callable
@@ -132,7 +133,9 @@ def callback_target(
         algorithm = _agree("algorithm", algorithm, url_algorithm)
         secret = _agree("secret", secret, url_secret, shown=False)
     chosen = _agree("fmt", fmt, url_fmt) or "form"
-    charset = (_agree("charset", charset, settings.get("charset")) or "windows-1251").lower()
+    # Compared in lower case: charset names are case-insensitive (``UTF-8`` is ``utf-8``).
+    url_charset = settings["charset"].lower() if "charset" in settings else None
+    charset = _agree("charset", charset and charset.lower(), url_charset) or "windows-1251"
     algorithm = algorithm or "md5"
     if algorithm not in _ALGORITHMS:
         raise ValueError(f"unknown signature algorithm {algorithm!r}: use md5, sha1 or crc32")
@@ -201,7 +204,10 @@ class CallbackSender:
         # What came before there was a loop to post from: done once there is one.
         self._waiting: deque[tuple[Callable[[Any], None], Any]] = deque()
         self._workers: list[asyncio.Task[None]] = []
-        self._timers: set[asyncio.TimerHandle] = set()
+        # Keyed by a number of our own: timer handles compare by their arguments, and two of
+        # one message due at once (handover_after == deliver_after) recursed in a set.
+        self._timers: dict[int, asyncio.TimerHandle] = {}
+        self._timer_keys = itertools.count()
         self._reported: dict[int, int] = {}  # entry int_id -> status changes reported
         self._busy = 0  # timers set, events queued or being posted
         self._idle: asyncio.Event | None = None
@@ -274,7 +280,24 @@ class CallbackSender:
         Events not yet posted are dropped (:meth:`drain` first to keep them). The sender
         starts again with the next event.
         """
-        for timer in self._timers:
+        loop = self._loop
+        if loop is not None and loop is not asyncio.get_running_loop():
+            # Bound to another loop (one that ran the emulator and is closed now, say): its
+            # tasks cannot be awaited, nor cancelled from here once it is closed (found by
+            # tests/testing/test_callbacks_sender.py). Cancel them on their own loop while it
+            # lives, and let go of them as a new loop's first event would.
+            if not loop.is_closed():
+                for timer in self._timers.values():
+                    loop.call_soon_threadsafe(timer.cancel)
+                for task in self._workers:
+                    loop.call_soon_threadsafe(task.cancel)
+            self._timers.clear()
+            self._workers.clear()
+            self._http = None
+            self._loop = self._queue = self._idle = None
+            self._busy = 0
+            return
+        for timer in self._timers.values():
             timer.cancel()
         self._timers.clear()
         for task in self._workers:
@@ -327,12 +350,11 @@ class CallbackSender:
         assert self._loop is not None  # noqa: S101 - bound by the caller
         for step in entry.steps:
             self._hold(+1)
-            box: list[asyncio.TimerHandle] = []  # a timer does not know its handle: tell it
-            box.append(self._loop.call_at(step.at, self._due, entry, box))
-            self._timers.add(box[0])
+            key = next(self._timer_keys)
+            self._timers[key] = self._loop.call_at(step.at, self._due, entry, key)
 
-    def _due(self, entry: OutboxEntry, box: list[asyncio.TimerHandle]) -> None:
-        self._timers.discard(box[0])
+    def _due(self, entry: OutboxEntry, key: int) -> None:
+        self._timers.pop(key, None)
         try:
             if self._outbox.holds(entry):  # a deleted message reports nothing more
                 assert self._loop is not None  # noqa: S101

@@ -11,6 +11,7 @@ with the request's loop time before they look at statuses.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterator
 from decimal import Decimal
@@ -194,6 +195,10 @@ class Outbox:
     # (login, id, phone key) -> the entries with them, oldest first: status lookups stay
     # quick with thousands of messages. Keep entries with add() and delete() for it.
     _index: dict[tuple[str, str, str], list[OutboxEntry]] = attrs.field(factory=dict)
+    # The loop the emulator last sent on: the clock of a receive() or force() called from a
+    # thread without a loop, beside a served emulator (at 0.0 such an answer was stamped
+    # hours before the messages it answers; found by tests/testing/test_callbacks_sender.py).
+    _loop: asyncio.AbstractEventLoop | None = attrs.field(default=None, repr=False, eq=False)
 
     def next_id(self, login: str) -> str:
         """Assign the next message id of ``login`` (ids count up from 1 per account)."""
@@ -204,6 +209,8 @@ class Outbox:
         """Keep a sent message; it gets the next global ``int_id``."""
         self._next_int_id += 1
         entry.int_id = self._next_int_id
+        with contextlib.suppress(RuntimeError):  # no loop: tests setting state up front
+            self._loop = asyncio.get_running_loop()
         if entry.id.isdigit():  # a caller's numeric id moves the account's counter on
             self._next_ids[entry.login] = max(self._next_ids.get(entry.login, 0), int(entry.id))
         self.entries.append(entry)
@@ -256,7 +263,7 @@ class Outbox:
         entry = self.find(login, id, phone)
         if entry is None:
             raise KeyError((login, id, phone))
-        at = _now() if now is None else now
+        at = self._now() if now is None else now
         entry.steps = [Step(max(at, entry.sent), status, err)]
         entry.settle(max(at, entry.sent), self.minute)
         for observer in self.observers:
@@ -281,7 +288,7 @@ class Outbox:
             to_phone: The account's number it comes to.
             now: Loop time of arrival (the running loop's time by default).
         """
-        at = _now() if now is None else now
+        at = self._now() if now is None else now
         self._next_answer_id += 1
         entry = InboxEntry(
             login, self._next_answer_id, phone, to_phone, text, at, self.wall_clock(at)
@@ -294,6 +301,15 @@ class Outbox:
     def answers_for(self, login: str) -> Iterator[InboxEntry]:
         """The answers ``login`` received, oldest first."""
         return (a for a in self.answers if a.login == login)
+
+    def _now(self) -> float:
+        """The running loop's time; in a thread without one, the emulator's loop's (or 0)."""
+        try:
+            return asyncio.get_running_loop().time()
+        except RuntimeError:
+            loop = self._loop
+            # A clock read, safe from another thread; 0.0 for tests setting state up front.
+            return loop.time() if loop is not None and not loop.is_closed() else 0.0
 
 
 def _key(entry: OutboxEntry) -> tuple[str, str, str]:
@@ -333,10 +349,3 @@ def message_pairs(phones: str, ids: str) -> list[tuple[str, str]]:
     if len(phone_list) != len(id_list):
         return []
     return list(zip(phone_list, id_list, strict=True))
-
-
-def _now() -> float:
-    try:
-        return asyncio.get_running_loop().time()
-    except RuntimeError:  # no loop: tests setting state up front
-        return 0.0
