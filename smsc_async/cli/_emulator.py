@@ -92,7 +92,15 @@ def emulator(
     """
     from smsc_async.testing import DEFAULT_LOGIN, Emulator, serve  # noqa: PLC0415 - extra
 
-    if callback_url is None and (callback_algorithm or callback_fmt or callback_charset):
+    # SMSC_CALLBACK_SECRET in the environment may be meant for the app beside it: only a
+    # secret typed on the command line without a URL is a mistake.
+    secret_typed = (
+        click.get_current_context().get_parameter_source("callback_secret")
+        is click.core.ParameterSource.COMMANDLINE
+    )
+    if callback_url is None and (
+        callback_algorithm or callback_fmt or callback_charset or secret_typed
+    ):
         raise click.UsageError("the --callback-* options need --callback-url")
     try:
         served = Emulator(
@@ -101,7 +109,6 @@ def emulator(
             jitter=jitter,
             approve_senders=approve_senders,
             callback_url=callback_url,
-            # SMSC_CALLBACK_SECRET may be set for the app beside it: only used with a URL.
             callback_secret=callback_secret if callback_url else None,
             callback_algorithm=callback_algorithm,
             callback_fmt=callback_fmt,

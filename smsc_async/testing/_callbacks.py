@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import logging
 import random
 from collections import deque
 from collections.abc import Callable
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
 
 __all__ = ["CallbackAttempt", "CallbackDelivery", "CallbackSender", "callback_target"]
 
+log = logging.getLogger("smsc_async")
 _ALGORITHMS = ("md5", "sha1", "crc32")
 _FMT_NAMES: dict[str, BodyFormat] = {"2": "xml", "3": "json"}
 _BODY_FORMATS: dict[str, BodyFormat] = {"form": "form", "json": "json", "xml": "xml"}
@@ -314,10 +316,7 @@ class CallbackSender:
 
     def _call(self, function: Callable[[Any], None], item: Any) -> None:
         """Run ``function(item)`` on the sender's loop, whichever thread calls."""
-        try:
-            running: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
-        except RuntimeError:
-            running = None
+        running = _running_loop()
         loop = self._loop
         if loop is not None and not loop.is_closed() and loop is not running:
             loop.call_soon_threadsafe(function, item)
@@ -327,19 +326,40 @@ class CallbackSender:
         else:
             self._waiting.append((function, item))
 
-    def _bind(self) -> None:
-        loop = asyncio.get_running_loop()
+    def bind(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Post from ``loop`` (the served emulator's), from any thread.
+
+        :func:`~smsc_async.testing.serving` and ``serving_in_thread`` call it once the
+        server runs, so an answer received from the test's thread before any request is
+        posted at once. Otherwise the sender takes the loop of its first event.
+        """
+        self._bind(loop)
+
+    def _bind(self, loop: asyncio.AbstractEventLoop | None = None) -> None:
+        running = _running_loop()
+        loop = loop or running
+        assert loop is not None  # noqa: S101 - called on a loop, or given one
         if self._loop is loop:
             return
         if self._loop is not None:  # the old loop is closed: what it held is gone
             self._timers.clear()
             self._workers.clear()
             self._http = None
+        # Neither binds a loop before its first use (Python 3.10+): made here, from any thread.
         self._loop, self._queue, self._idle = loop, asyncio.Queue(), asyncio.Event()
         self._busy = 0
         self._idle.set()
+        if running is loop:
+            self._start()
+        else:
+            loop.call_soon_threadsafe(self._start)
+
+    def _start(self) -> None:
+        """Start the workers, and do what waited for a loop (on the sender's loop)."""
+        assert self._loop is not None  # noqa: S101 - set by _bind
         self._workers = [
-            loop.create_task(self._work(), name="smsc-emulator-callbacks") for _ in range(_WORKERS)
+            self._loop.create_task(self._work(), name="smsc-emulator-callbacks")
+            for _ in range(_WORKERS)
         ]
         while self._waiting:
             function, item = self._waiting.popleft()
@@ -428,6 +448,16 @@ class CallbackSender:
             if outcome.ok:
                 break
         delivery.done = True
+        if not delivery.delivered:
+            last = delivery.attempts[-1]
+            # The event itself is not logged: an incoming message's text is the customer's.
+            log.warning(
+                "callback %s to %s not taken after %d tries: %s",
+                type(delivery.event).__name__,
+                self.url,
+                len(delivery.attempts),
+                last.status if last.status is not None else last.answer,
+            )
         if delivery.delivered and not delivery.repeat and self._random.random() < self.repeat:
             again = CallbackDelivery(delivery.login, delivery.event, repeat=True)
             self._enqueue(again)
@@ -438,11 +468,22 @@ class CallbackSender:
                 transport=self.transport, timeout=self.timeout, follow_redirects=False
             )
         try:
-            response = await self._http.post(
-                self._target.url, content=body, headers={"content-type": content_type}
+            # wait_for too: an in-process transport (httpx.ASGITransport) has no timeouts.
+            response = await asyncio.wait_for(
+                self._http.post(
+                    self._target.url, content=body, headers={"content-type": content_type}
+                ),
+                self.timeout,
             )
-        except httpx.TimeoutException:
+        except (httpx.TimeoutException, asyncio.TimeoutError):
             return CallbackAttempt(at, None, "timed out")
         except httpx.HTTPError as exc:
             return CallbackAttempt(at, None, type(exc).__name__)
         return CallbackAttempt(at, response.status_code, response.text[:_ANSWER_KEPT])
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None

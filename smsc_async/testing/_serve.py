@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import uvicorn
 
+    from smsc_async.testing._callbacks import CallbackSender
     from smsc_async.testing._emulator import Emulator
 
 __all__ = ["RedactSecrets", "serve", "serving", "serving_in_thread"]
@@ -47,6 +48,12 @@ def _redact_uvicorn_logs() -> None:
             logger.addFilter(RedactSecrets())
 
 
+def _callbacks_of(emulator: Emulator) -> CallbackSender | None:
+    # getattr: tests serve wrappers around an emulator (any ASGI app serves).
+    sender: CallbackSender | None = getattr(emulator, "callbacks", None)
+    return sender
+
+
 def _base_url(server: uvicorn.Server, host: str) -> str:
     """The base URL of a server that has started (the port it bound, when asked for 0)."""
     if not server.started:
@@ -76,6 +83,8 @@ async def serving(
             await asyncio.sleep(0.01)
         if task.done():
             task.result()  # the startup error, if any
+        if (sender := _callbacks_of(emulator)) is not None:
+            sender.bind(asyncio.get_running_loop())
         yield _base_url(server, host)
     finally:
         server.should_exit = True
@@ -121,6 +130,9 @@ def serving_in_thread(
         if not thread.is_alive():
             cause = failures[0] if failures else None
             raise RuntimeError(f"the emulator's server could not start on {host}:{port}") from cause
+        if (sender := _callbacks_of(emulator)) is not None:
+            # The server thread's loop: answers received from this thread are posted at once.
+            sender.bind(server.servers[0].get_loop())
         yield _base_url(server, host)
     finally:
         server.should_exit = True

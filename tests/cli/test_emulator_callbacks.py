@@ -145,6 +145,7 @@ def test_a_secret_in_the_environment_without_a_url_calls_nobody(
         ("--callback-fmt", "json"),
         ("--callback-charset", "utf-8"),
         ("--callback-algorithm", "sha1"),
+        ("--callback-secret", "typed-but-unused"),
     ],
 )
 def test_a_callback_option_without_the_url_is_a_usage_error(

@@ -56,7 +56,7 @@ def test_version_prints_the_package_version() -> None:
 
 
 def test_emulator_help_lists_every_option() -> None:
-    """``smsc-async emulator --help`` lists host, port, minute, latency, jitter, approval."""
+    """``smsc-async emulator --help`` lists every option, the callback settings included."""
     result = run("emulator", "--help")
     assert 0 == result.exit_code
     listed = [
@@ -64,7 +64,11 @@ def test_emulator_help_lists_every_option() -> None:
         for line in result.stdout.partition("Options:\n")[2].splitlines()
         if line.startswith("  -")
     ]
-    expected = ["--host", "--port", "--minute", "--latency", "--jitter", "--approve-senders", "-h,"]
+    expected = [
+        *("--host", "--port", "--minute", "--latency", "--jitter", "--approve-senders"),
+        *("--callback-url", "--callback-secret", "--callback-algorithm", "--callback-fmt"),
+        *("--callback-charset", "-h,"),
+    ]
     assert expected == listed
 
 

@@ -432,6 +432,42 @@ async def test_a_closed_port_gives_failed_attempts_and_the_emulator_carries_on()
 
 
 @pytest.mark.looptime
+async def test_a_delivery_given_up_is_logged_without_the_event_or_the_secret(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Giving up logs one WARNING naming the kind, the URL and the last answer, nothing else."""
+    recorder = Recorder(statuses=[503] * 4)
+    signed = {"callback_secret": SECRET, "callback_algorithm": "sha1"}
+    with caplog.at_level("WARNING", logger="smsc_async"):
+        async with calling_back(recorder, **signed) as (emulator, sender):
+            emulator.outbox.receive(DEFAULT_LOGIN, PHONE, TEXT)
+            await sender.drain()
+    [record] = [r for r in caplog.records if r.name == "smsc_async"]
+    message = record.getMessage()
+    assert "WARNING" == record.levelname
+    assert f"callback IncomingMessage to {URL} not taken after 4 tries: 503" == message
+    assert (SECRET not in message, TEXT not in message, PHONE not in message) == (True,) * 3
+
+
+@pytest.mark.looptime
+async def test_a_handler_that_hangs_in_process_times_out_and_is_tried_again() -> None:
+    """An in-process receiver that never answers is given up on after ``timeout`` per try."""
+    hanging = asyncio.Event()
+
+    async def never(scope: Scope, receive: Receive, send: Send) -> None:
+        await hanging.wait()  # never set: no answer, ever
+
+    async with calling_back(never) as (emulator, sender):
+        sender.retries, sender.timeout = 1, 5.0
+        emulator.outbox.receive(DEFAULT_LOGIN, PHONE, TEXT)
+        await sender.drain()
+    [delivery] = sender.deliveries
+    assert [(None, "timed out")] * 2 == [(a.status, a.answer) for a in delivery.attempts]
+    first, second = (a.at for a in delivery.attempts)
+    assert pytest.approx(5.0 + 1.0) == second - first  # the timeout, then the first backoff
+
+
+@pytest.mark.looptime
 async def test_repeat_delivers_each_event_a_second_time_with_the_same_dedupe_key() -> None:
     """With ``repeat=1.0`` every event taken is posted once more, marked a repeat."""
     events: list[CallbackEvent] = []
@@ -590,15 +626,14 @@ async def test_the_secret_shows_nowhere_outside_the_signature(given: str) -> Non
 
 
 def test_replies_from_another_thread_are_posted_from_the_served_emulators_loop() -> None:
-    """``outbox.receive`` in the test's thread beside a served emulator is still posted."""
+    """``outbox.receive`` in the test's thread beside a served emulator is posted at once."""
     events: list[CallbackEvent] = []
-    arrived = threading.Event()
-    replies = 2
+    first, second = threading.Event(), threading.Event()
 
     async def take(event: CallbackEvent) -> None:
         events.append(event)
-        if sum(isinstance(e, IncomingMessage) for e in events) == replies:
-            arrived.set()
+        replies = sum(isinstance(e, IncomingMessage) for e in events)
+        (first if replies == 1 else second).set()
 
     app = Starlette()
     app.add_route(PATH, callback_endpoint(take), methods=["POST"])
@@ -606,17 +641,17 @@ def test_replies_from_another_thread_are_posted_from_the_served_emulators_loop()
     sender = sender_of(emulator)
     sender.transport = httpx.ASGITransport(app)
     with serving_in_thread(emulator) as base_url:
-        # Before the emulator's first event it has no loop to post from: the reply waits.
+        # serving_in_thread binds the sender to the server's loop: no request needed first.
         emulator.outbox.receive(DEFAULT_LOGIN, PHONE, "before")
-        assert [] == sender.deliveries
+        assert first.wait(WAIT)
         form = {"login": DEFAULT_LOGIN, "psw": DEFAULT_PASSWORD, "phones": OTHER, "fmt": "3"}
         answer = httpx.post(f"{base_url}send.php", data={**form, "mes": "Hi"}, timeout=WAIT)
         assert 200 == answer.status_code
         assert "id" in answer.json()
         after = emulator.outbox.receive(DEFAULT_LOGIN, PHONE, "after")
-        assert arrived.wait(WAIT)
-    replies_seen = sorted(e.message for e in events if isinstance(e, IncomingMessage))
-    assert ["after", "before"] == replies_seen
+        assert second.wait(WAIT)
+    replies_seen = [e.message for e in events if isinstance(e, IncomingMessage)]
+    assert ["before", "after"] == replies_seen
     took = [d.event for d in sender.deliveries if isinstance(d.event, IncomingMessage)]
     assert Counter(took) == Counter(e for e in events if isinstance(e, IncomingMessage))
     # Stamped on the served emulator's clock: after the message it answers, not hours before.
