@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import attrs
 import pytest
 from click.testing import CliRunner, Result
 from starlette.types import Receive, Scope, Send
 
+import smsc_async.testing
 from smsc_async.cli import main
 from smsc_async.testing import (
     DEFAULT_APIKEY,
@@ -69,3 +71,15 @@ def one_line_error(result: Result, code: int) -> str:
     assert "Traceback" not in result.output
     assert [] == [s for s in SECRETS if s in result.output]
     return line
+
+
+@pytest.fixture
+def served(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Emulator, dict[str, Any]]]:
+    """What ``serve`` was called with, instead of serving (the CLI imports it on each run)."""
+    calls: list[tuple[Emulator, dict[str, Any]]] = []
+
+    def capture(emulator: Emulator, **options: Any) -> None:
+        calls.append((emulator, options))
+
+    monkeypatch.setattr(smsc_async.testing, "serve", capture)
+    return calls

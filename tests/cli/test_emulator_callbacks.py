@@ -7,7 +7,6 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-import smsc_async.testing
 from smsc_async.cli import main
 from smsc_async.testing import CallbackSender, Emulator
 
@@ -19,18 +18,6 @@ def run(*args: str, env: dict[str, str | None] | None = None) -> Result:
     """``smsc-async ARGS``, without any ``SMSC_CALLBACK_SECRET`` of the caller's own."""
     environment: dict[str, str | None] = {"SMSC_CALLBACK_SECRET": None, **(env or {})}
     return CliRunner().invoke(main, list(args), env=environment, prog_name="smsc-async")
-
-
-@pytest.fixture
-def served(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Emulator, dict[str, Any]]]:
-    """What ``serve`` was called with, instead of serving (the CLI imports it on each run)."""
-    calls: list[tuple[Emulator, dict[str, Any]]] = []
-
-    def capture(emulator: Emulator, **options: Any) -> None:
-        calls.append((emulator, options))
-
-    monkeypatch.setattr(smsc_async.testing, "serve", capture)
-    return calls
 
 
 def sender(served: list[tuple[Emulator, dict[str, Any]]]) -> CallbackSender:

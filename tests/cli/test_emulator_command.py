@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-import smsc_async.testing
 from smsc_async import __version__
 from smsc_async.cli import main
 from smsc_async.testing import DEFAULT_APIKEY, DEFAULT_PASSWORD, Emulator
@@ -16,18 +15,6 @@ from smsc_async.testing import DEFAULT_APIKEY, DEFAULT_PASSWORD, Emulator
 
 def run(*args: str) -> Result:
     return CliRunner().invoke(main, list(args), prog_name="smsc-async")
-
-
-@pytest.fixture
-def served(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Emulator, dict[str, Any]]]:
-    """What ``serve`` was called with, instead of serving (the CLI imports it on each run)."""
-    calls: list[tuple[Emulator, dict[str, Any]]] = []
-
-    def capture(emulator: Emulator, **options: Any) -> None:
-        calls.append((emulator, options))
-
-    monkeypatch.setattr(smsc_async.testing, "serve", capture)
-    return calls
 
 
 def test_the_console_script_is_the_click_group() -> None:
