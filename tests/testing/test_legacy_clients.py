@@ -16,19 +16,14 @@ import pytest
 
 from smsc_async.testing import DEFAULT_LOGIN, DEFAULT_PASSWORD, Emulator, serving_in_thread
 
+# smsc 0.1.1 calls logging.basicConfig(level=DEBUG) when imported: keep the suite's own.
+_ROOT = logging.getLogger()
+_KEPT = (list(_ROOT.handlers), _ROOT.level)
 smsc_api = pytest.importorskip("smsc.api", reason="the legacy smsc client is a test dependency")
 smsc_messages = pytest.importorskip("smsc.messages")
+_ROOT.handlers[:], _ROOT.level = _KEPT
 
 PHONE = "79161234567"
-
-
-@pytest.fixture(autouse=True)
-def _root_logging_as_it_was() -> Iterator[None]:
-    # smsc 0.1.1 calls logging.basicConfig(level=DEBUG) when imported: keep the suite's own.
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    yield
-    root.handlers[:], root.level = handlers, level
 
 
 @pytest.fixture
