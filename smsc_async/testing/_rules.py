@@ -53,6 +53,8 @@ class ServerRule:
         param: The parameter of a :attr:`Window.PARAM` window.
         also: Other commands of the same script counted in the same window (e.g. ``chg``
             with ``add`` for ``users.php``).
+        ignore: Parameters that do not make two requests different in a
+            :attr:`Window.IDENTICAL` window (besides credentials, format and charset).
     """
 
     script: str
@@ -62,6 +64,7 @@ class ServerRule:
     window: Window = Window.IDENTICAL
     param: str | None = None
     also: tuple[str, ...] = ()
+    ignore: frozenset[str] = frozenset()
 
     def covers(self, script: str, command: str) -> bool:
         """Whether requests of ``command`` of ``script`` count in this rule's windows."""
@@ -109,7 +112,10 @@ DOCUMENTED_RULES: tuple[ServerRule, ...] = (
     *(ServerRule(script, "add", 3, also=_BOOK_COMMANDS) for script in ("phones.php", "mails.php")),
     # send.php, status.php and balance.php have no command flag: the emulator names their
     # commands ``send``/``cost`` (cost=1), ``status``/``del`` (del=1) and ``balance``.
-    ServerRule("send.php", "send", 1),
+    # Assumption: the strictest plausible reading of "identical": the same text to the same
+    # numbers is a repeat whatever its ``id`` (the caller's label for the message, not a new
+    # request). The SDK's own send rule ignores ``id`` the same way, so the two agree.
+    ServerRule("send.php", "send", 1, ignore=frozenset({"id"})),
     ServerRule("send.php", "cost", 5),
     # Assumption: a deletion (del=1) is a status.php request about the message too, and
     # counts in its window (the SDK counts it there as well).
@@ -261,7 +267,8 @@ class RuleBook:
         if rule.window is Window.MESSAGE:
             pairs = message_pairs(params.get("phone", ""), params.get("id", ""))
             return {(*base, phone_key(phone), id_) for phone, id_ in pairs or [("", "")]}
-        return {(*base, tuple(sorted((k, v) for k, v in params.items() if k not in _NOT_IDENTITY)))}
+        skip = _NOT_IDENTITY | rule.ignore
+        return {(*base, tuple(sorted((k, v) for k, v in params.items() if k not in skip)))}
 
     def record(self, violation: Violation) -> None:
         """Keep a refused request on the record."""

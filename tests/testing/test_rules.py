@@ -9,7 +9,14 @@ from typing import Any
 import httpx
 import pytest
 
-from smsc_async import Format, IpBlockedError, RateLimitError, Sender, Tariffs
+from smsc_async import (
+    Format,
+    IpBlockedError,
+    RateLimitError,
+    Sender,
+    SendUnconfirmedError,
+    Tariffs,
+)
 from smsc_async.testing import (
     DEFAULT_APIKEY,
     DEFAULT_LOGIN,
@@ -161,6 +168,23 @@ async def test_the_window_slides_and_refused_requests_do_not_count() -> None:
         (70.0, "ok"),
     ] == outcomes
     assert [30.0, 59.5, 60.0, 69.5] == [v.time for v in emulator.violations]
+
+
+async def test_two_sends_differing_only_in_id_are_identical_as_the_sdk_counts_them() -> None:
+    """One text to one number twice a minute is a repeat whatever the ids, for both sides."""
+    emulator = Emulator()
+    async with unpaced(emulator) as smsc:
+        await smsc.messages.send("79991112233", "Your code is 1234", id="a-1")
+        with pytest.raises(SendUnconfirmedError, match="error 9"):  # the SDK's name for it
+            await smsc.messages.send("79991112233", "Your code is 1234", id="a-2")
+        await smsc.messages.send("79991112244", "Your code is 1234", id="a-3")  # another number
+    assert ["send.send"] == [v.command for v in emulator.violations]
+    assert ["a-1", "a-3"] == [e.id for e in emulator.outbox.entries]
+    async with emulator.client(deadline=1.0) as paced:  # the SDK's own rules, no long wait
+        await paced.messages.send("79991112255", "Hello", id="b-1")
+        with pytest.raises(RateLimitError):
+            await paced.messages.send("79991112255", "Hello", id="b-2")
+    assert 1 == len(emulator.violations)  # the SDK's refusal never reached the emulator
 
 
 async def test_each_login_has_its_own_identical_request_window() -> None:
