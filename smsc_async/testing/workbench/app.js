@@ -47,15 +47,19 @@
 
   function duration(seconds) {
     const s = Math.max(0, Math.round(Number(seconds) || 0));
+    if (s >= 60 && s % 3600 === 0) return s / 3600 + " h";
+    if (s >= 60 && s % 60 === 0) return s / 60 + " min";
     const h = Math.floor(s / 3600);
     const m = Math.floor((s % 3600) / 60);
     const rest = s % 60;
     return (h ? h + "h " : "") + (h || m ? m + "m " : "") + rest + "s";
   }
 
-  // Fill a tbody with rows and show its "empty" note when there are none.
+  // Fill a tbody with rows; with none, its table gives way to the "empty" note.
   function fill(id, rows) {
-    $(id).replaceChildren(...rows);
+    const body = $(id);
+    body.replaceChildren(...rows);
+    body.closest("table").hidden = rows.length === 0;
     const note = document.querySelector(`[data-empty-for="${id}"]`);
     if (note) note.hidden = rows.length > 0;
   }
