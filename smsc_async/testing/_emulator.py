@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
+import math
+from collections import Counter
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -34,15 +37,16 @@ from smsc_async.testing._history import HistoryFamily
 from smsc_async.testing._mailings import MailingsFamily
 from smsc_async.testing._messages import MessagesFamily, Resolver
 from smsc_async.testing._op_templates import OpTemplatesFamily
-from smsc_async.testing._outbox import Outbox
+from smsc_async.testing._outbox import InboxEntry, Outbox, OutboxEntry
 from smsc_async.testing._render import render_error
 from smsc_async.testing._requests import Account, authenticate, charset_of, format_of, read
-from smsc_async.testing._rules import Ban, RuleBook, ServerRule, Violation
+from smsc_async.testing._rules import CONCURRENCY_LIMIT, Ban, RuleBook, ServerRule, Violation
 from smsc_async.testing._senders import SendersFamily
 from smsc_async.testing._tariffs import DEFAULT_TARIFFS, TariffsFamily
 from smsc_async.testing._templates import TemplatesFamily
 from smsc_async.testing._transport import EmulatorTransport
 from smsc_async.testing._users import UsersFamily
+from smsc_async.testing._workbench import workbench_routes
 
 __all__ = ["DEFAULT_APIKEY", "DEFAULT_LOGIN", "DEFAULT_PASSWORD", "Account", "Emulator", "Exchange"]
 
@@ -51,6 +55,7 @@ DEFAULT_PASSWORD = "demo-password"  # noqa: S105 - the emulator's own test accou
 DEFAULT_APIKEY = "demo-apikey"
 MSK = dt.timezone(dt.timedelta(hours=3), "MSK")  # Moscow has had no DST since 2014
 # Never recorded in the traffic log; the handlers see all but the credentials.
+log = logging.getLogger("smsc_async.emulator")
 _SECRET_PARAMS = frozenset({"psw", "apikey", "password", "pswc"})
 _CREDENTIALS = frozenset({"login", "psw", "apikey"})
 _CONTENT_TYPES = {
@@ -77,6 +82,8 @@ class Exchange:
             ``pswc``).
         error_code: The SMSC error answered, or ``None`` for success.
         http_status: The HTTP status answered.
+        rule: For an error 9 the rules caused, the rule (:meth:`ServerRule.describe`, or
+            ``"15 requests in flight"``).
     """
 
     start: float
@@ -87,6 +94,7 @@ class Exchange:
     end: float | None = None
     error_code: int | None = None
     http_status: int = 200
+    rule: str | None = None
 
 
 class Emulator:
@@ -123,6 +131,8 @@ class Emulator:
         callback_fmt: The body: ``"form"`` (the default), ``"json"`` or ``"xml"``.
         callback_charset: The body's charset: ``"windows-1251"`` (SMSC's default),
             ``"utf-8"`` or ``"koi8-r"``.
+        control_token: The token the workbench's controls (``POST /_emulator/...``) need
+            from clients not on this machine; without one, only local clients may use them.
 
     Raises:
         ValueError: A callback setting is unknown or contradicts the URL.
@@ -143,28 +153,58 @@ class Emulator:
         callback_algorithm: str | None = None,
         callback_fmt: BodyFormat | None = None,
         callback_charset: str | None = None,
+        control_token: str | None = None,
     ) -> None:
         self.minute = minute
-        self.faults = Faults(latency=latency, jitter=jitter, seed=seed)
-        self.rulebook = RuleBook(minute=minute) if rules is None else RuleBook(minute, rules)
-        self.tariffs = TariffsFamily(tariffs)
-        self.senders = SendersFamily(approve=approve_senders, minute=minute, seed=seed)
-        self.op_templates = OpTemplatesFamily(self.senders)
-        self.contacts = ContactsFamily()
-        self.outbox = Outbox(self.wall_clock, minute)
-        self.callbacks: CallbackSender | None = None
-        """Posts callbacks when ``callback_url`` is set: its ``deliveries`` record each."""
+        self.control_token = control_token
+        """``Authorization: Bearer`` token the workbench's controls need from a client that is
+        not on this machine (``None``: such clients may not use them at all)."""
+        self.version = 0
+        """Grows with every change (a request, a status change, a control): see :meth:`bump`."""
+        self._settings = _Settings(latency, jitter, seed, approve_senders, tariffs, rules)
+        self._callback_target = None
         if callback_url is not None:
-            target = callback_target(
+            self._callback_target = callback_target(
                 callback_url,
                 secret=callback_secret,
                 algorithm=callback_algorithm,
                 fmt=callback_fmt,
                 charset=callback_charset,
             )
-            self.callbacks = CallbackSender(target, outbox=self.outbox, seed=seed)
         elif callback_secret or callback_algorithm or callback_fmt or callback_charset:
             raise ValueError("callback settings were given without a callback_url")
+        self._tasks: set[asyncio.Task[Outcome]] = set()
+        self._epoch = dt.datetime(2026, 1, 1, 9, tzinfo=MSK)
+        self._started: float | None = None
+        self._fresh()
+        self.app = Starlette(
+            routes=[
+                *workbench_routes(self),
+                Route("/{path:path}", self._endpoint, methods=["GET", "POST"]),
+            ]
+        )
+
+    def _fresh(self) -> None:
+        """Create the families' state anew (at start, and on :meth:`reset`)."""
+        settings, minute = self._settings, self.minute
+        self.faults = Faults(latency=settings.latency, jitter=settings.jitter, seed=settings.seed)
+        self.rulebook = (
+            RuleBook(minute=minute) if settings.rules is None else RuleBook(minute, settings.rules)
+        )
+        self.tariffs = TariffsFamily(settings.tariffs)
+        self.senders = SendersFamily(
+            approve=settings.approve_senders, minute=minute, seed=settings.seed
+        )
+        self.op_templates = OpTemplatesFamily(self.senders)
+        self.contacts = ContactsFamily()
+        self.outbox = Outbox(self.wall_clock, minute)
+        self.outbox.observers.append(_Bumper(self))
+        self.callbacks: CallbackSender | None = None
+        """Posts callbacks when ``callback_url`` is set: its ``deliveries`` record each."""
+        if self._callback_target is not None:
+            self.callbacks = CallbackSender(
+                self._callback_target, outbox=self.outbox, seed=settings.seed
+            )
         # get.php history, inbox and statistics, info.php: they read the outbox.
         self.history = HistoryFamily(self.outbox)
         self.traffic: list[Exchange] = []
@@ -190,13 +230,8 @@ class Emulator:
         # Scripts without a command flag (send.php, status.php, balance.php) name their own.
         self._resolvers: dict[str, Resolver] = self.messages.resolvers()
         self._scripts = {script for script, _ in self._handlers}
-        self._tasks: set[asyncio.Task[Outcome]] = set()
-        self._epoch = dt.datetime(2026, 1, 1, 9, tzinfo=MSK)
-        self._started: float | None = None
+        self._bans_logged = 0
         self.add_account(DEFAULT_LOGIN, DEFAULT_PASSWORD, apikey=DEFAULT_APIKEY)
-        self.app = Starlette(
-            routes=[Route("/{path:path}", self._endpoint, methods=["GET", "POST"])]
-        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """The ASGI entry point."""
@@ -280,6 +315,127 @@ class Emulator:
         if self.callbacks is not None:
             await self.callbacks.aclose()
 
+    # -- the workbench: version, clock, reset, summary -----------------------------------
+
+    def bump(self) -> None:
+        """Note a change: :attr:`version` grows, so the workbench's clients redraw."""
+        self.version += 1
+
+    def loop_time(self) -> float:
+        """The emulator's event-loop time now (from a thread without a loop, its last loop's)."""
+        try:
+            return asyncio.get_running_loop().time()
+        except RuntimeError:
+            return self.outbox._now()  # noqa: SLF001 - the outbox knows the loop it sent on
+
+    def now(self) -> dt.datetime:
+        """The emulator's calendar time now (Moscow)."""
+        return self.wall_clock(self.loop_time())
+
+    def settle(self) -> None:
+        """Bring every message's status up to now; any that changed bumps :attr:`version`.
+
+        Statuses change in emulated time without a request: the workbench settles before
+        it shows them, so a page sees "delivered" when it is due, not at the next request.
+        """
+        now = self.loop_time()
+        due = [e for e in self.outbox.entries if e.steps and e.steps[0].at <= now]
+        for entry in due:
+            entry.settle(now, self.minute)
+        if due:
+            self.bump()
+
+    def advance(self, seconds: float) -> None:
+        """Move emulated time ``seconds`` forward (emulated seconds, scaled by ``minute``).
+
+        Everything the emulator remembers happened that much earlier: statuses due within
+        ``seconds`` change (and are called back), rule windows, IP bans and code pauses age
+        by it, and the calendar moves on by it. See :mod:`smsc_async.testing._workbench`
+        for why time is aged rather than offset.
+
+        Raises:
+            ValueError: ``seconds`` is negative (time does not run back).
+        """
+        if seconds < 0:
+            raise ValueError("the clock only moves forward")
+        shift = seconds * self.minute / 60.0
+        now = self.loop_time()
+        self._started = (now if self._started is None else self._started) - shift
+        _age_outbox(self.outbox, shift)
+        _age_rulebook(self.rulebook, shift)
+        for code in self.senders.codes.values():
+            code.sent -= shift
+        for exchange in self.traffic:
+            exchange.start -= shift
+            if exchange.end is not None:
+                exchange.end -= shift
+        for entry in self.outbox.entries:
+            applied = len(entry.applied)
+            entry.settle(now, self.minute)
+            if entry.steps or len(entry.applied) > applied:
+                # "Its coming status changes were replaced": the callback sender reports the
+                # changes made and times the rest anew (its old timers find nothing to do).
+                for observer in list(self.outbox.observers):
+                    observer.changed(entry)
+        self.bump()
+
+    def set_clock(self, when: dt.datetime) -> None:
+        """Set the calendar: it reads ``when`` now and runs on from there.
+
+        Only the calendar moves (the dates of later messages, ``get.php`` periods); rule
+        windows and statuses keep their emulated time. A naive ``when`` is Moscow time.
+        """
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=MSK)
+        self._epoch = when.astimezone(MSK)
+        self._started = self.loop_time()
+        self.bump()
+
+    async def reset(self) -> None:
+        """Forget what the emulator was told and did; keep its settings and its calendar.
+
+        Messages, replies, traffic, violations, bans, subclients, sender names, contacts,
+        planned faults: all fresh. Family objects are new, so read them from the emulator
+        again afterwards. Callbacks not yet posted are dropped.
+        """
+        old = self.callbacks
+        self._fresh()
+        if old is not None and self.callbacks is not None:
+            for knob in ("transport", "retries", "retry_delay", "timeout", "repeat"):
+                setattr(self.callbacks, knob, getattr(old, knob))
+            await old.aclose()
+            self.callbacks.bind(asyncio.get_running_loop())
+        self.bump()
+
+    def summary(self) -> str:
+        """What happened, in a few lines: printed by ``smsc-async emulator`` on shutdown.
+
+        Requests, violations (by rule), SMSC error codes answered, the peak of requests in
+        flight per login, and the IP bans.
+        """
+        traffic, violations, bans = self.traffic, self.violations, self.bans
+        errors = Counter(e.error_code for e in traffic if e.error_code is not None)
+        head = (
+            f"SMSC emulator: {_count(len(traffic), 'request')}, "
+            f"{_count(len(violations), 'violation')} (error 9), {_count(len(bans), 'IP ban')}"
+        )
+        lines = [head]
+        if violations:
+            lines.append("Violations by rule:")
+            by_rule = Counter(v.rule for v in violations)
+            lines += [f"  {rule}: {n}" for rule, n in by_rule.most_common()]
+        if errors:
+            codes = ", ".join(f"{code} x{n}" for code, n in sorted(errors.items()))
+            lines.append(f"Error codes: {codes}")
+        peaks = {k: v for k, v in self.rulebook.peak_in_flight.items() if v}
+        if peaks:
+            shown = ", ".join(f"{login} {peak}" for login, peak in sorted(peaks.items()))
+            lines.append(f"Peak in flight (refused at {CONCURRENCY_LIMIT}): {shown}")
+        if bans:
+            lines.append("Bans:")
+            lines += [f"  {b.ip} until {self._until(b)}: {b.reason}" for b in bans]
+        return "\n".join(lines)
+
     # -- ways in ------------------------------------------------------------------------
 
     def transport(self, *, ip: str = "127.0.0.1") -> EmulatorTransport:
@@ -334,6 +490,7 @@ class Emulator:
             now, ip, login, name, {k: v for k, v in params.items() if k not in _SECRET_PARAMS}
         )
         self.traffic.append(exchange)
+        self.bump()  # in flight now: the workbench shows it
         try:
             if self.faults.take(name, frozenset({FaultKind.RESET_BEFORE})):
                 return Outcome.drop(name)
@@ -347,6 +504,7 @@ class Emulator:
                 self.rulebook.send_answered(ip, now, error=error is not None)
             if error is not None:
                 exchange.error_code = error.code
+                _refused(exchange, error)
                 body = render_error(fmt, error.code, error.message, id=error.id)
             else:
                 body = render(fmt)
@@ -357,6 +515,8 @@ class Emulator:
             )
         finally:
             exchange.end = asyncio.get_running_loop().time()
+            self._log_bans()
+            self.bump()
 
     def _command_of(self, script: str, params: Mapping[str, str]) -> str | None:
         """The command: named by the script's resolver, else the first handler flag set."""
@@ -392,14 +552,16 @@ class Emulator:
         try:
             result: tuple[Render, Refusal | None]
             if not admitted:
-                self.rulebook.record(Violation(now, login, name, "15 requests in flight", ip))
+                exchange.rule = f"{CONCURRENCY_LIMIT} requests in flight"
+                self.rulebook.record(Violation(now, login, name, exchange.rule, ip))
                 result = _nothing, Refusal(9, "too many concurrent requests")
             elif command is None:
                 result = _nothing, Refusal(1, "no command given")
             elif plan := self.faults.take(name, frozenset({FaultKind.ERROR})):
                 result = _nothing, Refusal(plan.code, plan.message)
             elif rule := self.rulebook.admit(login, script, command, _handed(params), now):
-                self.rulebook.record(Violation(now, login, name, rule.describe(), ip))
+                exchange.rule = rule.describe()
+                self.rulebook.record(Violation(now, login, name, exchange.rule, ip))
                 result = _nothing, Refusal(9, "duplicate request, wait a minute")
             else:
                 call = Call(
@@ -420,6 +582,18 @@ class Emulator:
             return result
         finally:
             self.rulebook.leave(login)
+
+    def _log_bans(self) -> None:
+        """Log each IP ban imposed since the last look (once, whichever request caused it)."""
+        for ban in self.rulebook.bans[self._bans_logged :]:
+            log.warning("banned IP %s until %s: %s", ban.ip, self._until(ban), ban.reason)
+        self._bans_logged = len(self.rulebook.bans)
+
+    def _until(self, ban: Ban) -> str:
+        """When ``ban`` ends, on the calendar ("further notice" for one without an end)."""
+        if not math.isfinite(ban.until):
+            return "further notice"
+        return self.wall_clock(ban.until).isoformat(sep=" ", timespec="seconds")
 
     def _check_user(self, call: Call) -> None:
         """Refuse ``user=`` naming anyone but a subclient of the caller (error 3).
@@ -442,6 +616,83 @@ class _Incoming:
     files: Mapping[str, Upload]
     ip: str
     now: float
+
+
+@attrs.frozen
+class _Settings:
+    """What :meth:`Emulator.reset` keeps."""
+
+    latency: float
+    jitter: float
+    seed: int
+    approve_senders: bool
+    tariffs: Tariffs
+    rules: tuple[ServerRule, ...] | None
+
+
+@attrs.define
+class _Bumper:
+    """An outbox observer: a message added or re-timed, or a reply, is a change to show."""
+
+    emulator: Emulator
+
+    def changed(self, entry: OutboxEntry) -> None:
+        del entry
+        self.emulator.bump()
+
+    def received(self, answer: InboxEntry) -> None:
+        del answer
+        self.emulator.bump()
+
+
+def _refused(exchange: Exchange, error: Refusal) -> None:
+    """Log a refusal: command, login, address, code, and for a violation the rule.
+
+    The parameters are not logged: credentials never reach the exchange, but texts and
+    numbers are the customer's.
+    """
+    rule = f"; rule {exchange.rule}" if exchange.rule else ""
+    log.warning(
+        "refused %s of login %r from %s: error %d (%s)%s",
+        exchange.command,
+        exchange.login,
+        exchange.ip,
+        error.code,
+        error.message,
+        rule,
+    )
+
+
+def _age_outbox(outbox: Outbox, shift: float) -> None:
+    """Move every time the outbox holds ``shift`` loop seconds back (the calendar stays)."""
+    for entry in outbox.entries:
+        entry.sent -= shift
+        entry.changed -= shift
+        entry.steps = [attrs.evolve(step, at=step.at - shift) for step in entry.steps]
+        entry.applied = [attrs.evolve(step, at=step.at - shift) for step in entry.applied]
+    for answer in outbox.answers:
+        answer.received -= shift
+
+
+def _age_rulebook(rulebook: RuleBook, shift: float) -> None:
+    """Move every time the rules hold ``shift`` loop seconds back: windows, bans, records."""
+    logs = [
+        *rulebook._windows.values(),  # noqa: SLF001 - aging is the rulebook's time, seen whole
+        *rulebook._auth_errors.values(),  # noqa: SLF001
+        *rulebook._send_errors.values(),  # noqa: SLF001
+    ]
+    for times in logs:
+        aged = [t - shift for t in times]
+        times.clear()
+        times.extend(aged)
+    rulebook.bans[:] = [
+        attrs.evolve(b, start=b.start - shift, until=b.until - shift) for b in rulebook.bans
+    ]
+    rulebook.violations[:] = [attrs.evolve(v, time=v.time - shift) for v in rulebook.violations]
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _nothing(fmt: Format) -> str:
