@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ipaddress
+import secrets
 from typing import Literal
 
 import click
@@ -61,6 +63,13 @@ __all__ = ["emulator"]
     type=click.Choice(["windows-1251", "utf-8", "koi8-r"]),
     help="The callback body's charset [default: windows-1251].",
 )
+@click.option(
+    "--control-token",
+    envvar="SMSC_EMULATOR_TOKEN",
+    metavar="TOKEN",
+    help="The token the inbox's controls need from other machines "
+    "[env: SMSC_EMULATOR_TOKEN; made up and printed when --host is not a loopback address].",
+)
 def emulator(
     *,
     host: str,
@@ -74,6 +83,7 @@ def emulator(
     callback_algorithm: Literal["md5", "sha1", "crc32"] | None,
     callback_fmt: Literal["form", "json", "xml"] | None,
     callback_charset: str | None,
+    control_token: str | None,
 ) -> None:
     """Serve the SMSC emulator at http://HOST:PORT/sys/ until Ctrl+C.
 
@@ -89,6 +99,11 @@ def emulator(
 
     With --callback-url it calls your handler back as SMSC would: a signed delivery report
     for every status change of a message, retried a few times when not answered 2xx.
+
+    Its inbox, at http://HOST:PORT/_emulator/, shows what your app did: messages and their
+    statuses, replies, subclients, sender names, contacts, requests in flight, rule windows,
+    violations and bans; a JSON API beside it reads the same and controls the emulator
+    (faults, clock, reset). Ctrl+C prints a summary.
     """
     from smsc_async.testing import DEFAULT_LOGIN, Emulator, serve  # noqa: PLC0415 - extra
 
@@ -102,6 +117,10 @@ def emulator(
         callback_algorithm or callback_fmt or callback_charset or secret_typed
     ):
         raise click.UsageError("the --callback-* options need --callback-url")
+    generated = control_token is None and not _loopback(host)
+    if generated:
+        # Reachable from other machines: the controls must not be open to all of them.
+        control_token = secrets.token_urlsafe(16)
     try:
         served = Emulator(
             minute=minute,
@@ -113,6 +132,7 @@ def emulator(
             callback_algorithm=callback_algorithm,
             callback_fmt=callback_fmt,
             callback_charset=callback_charset,
+            control_token=control_token,
         )
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--callback-*") from None
@@ -123,4 +143,21 @@ def emulator(
     if (sender := served.callbacks) is not None:
         signed = f"signed with {sender.algorithm}" if sender.signed else "unsigned"
         click.echo(f"Callbacks to {sender.url} ({sender.fmt}, {sender.charset}, {signed})")
+    inbox = f"http://{host}:{port}/_emulator/"
+    if generated:
+        # Printed once, here: the page reads it from the URL's fragment, never sent on.
+        click.echo(f"Inbox at {inbox}#token={control_token}")
+        click.echo(f"Control token (Authorization: Bearer ...): {control_token}")
+    else:
+        click.echo(f"Inbox at {inbox}")
     serve(served, host=host, port=port)
+
+
+def _loopback(host: str) -> bool:
+    """Whether ``host`` is this machine only (``127.0.0.1``, ``::1``, ``localhost``)."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a name: it may reach other machines

@@ -140,10 +140,32 @@ def serving_in_thread(
 
 
 def serve(emulator: Emulator, *, host: str = "127.0.0.1", port: int = 8080) -> None:
-    """Serve ``emulator`` until interrupted (Ctrl+C)."""
+    """Serve ``emulator`` until interrupted (Ctrl+C), then print its summary.
+
+    The summary (:meth:`Emulator.summary`) says what the app did: requests, violations by
+    rule, error codes, peak in flight, bans.
+    """
     import uvicorn  # noqa: PLC0415
 
     config = uvicorn.Config(emulator, host=host, port=port, log_level="info", lifespan="off")
     server = uvicorn.Server(config)  # configures uvicorn's loggers: redact after that
     _redact_uvicorn_logs()
-    server.run()
+    _log_refusals()
+    server.run()  # returns once Ctrl+C has shut the server down
+    summary = getattr(emulator, "summary", None)  # any ASGI app serves; only ours sums up
+    if callable(summary):
+        print(summary(), flush=True)  # noqa: T201 - the command's last words, for its user
+
+
+def _log_refusals() -> None:
+    """Show the emulator's WARNING lines (refusals, bans) beside uvicorn's access log.
+
+    A command line has no logging set up (uvicorn configures its own loggers only): the
+    lines get a handler of their own, formatted like uvicorn's. Where the root logger has
+    handlers (an app's, pytest's), the records go there as they are.
+    """
+    logger = logging.getLogger("smsc_async.emulator")
+    if not logger.handlers and not logging.getLogger().handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)s:  emulator: %(message)s"))
+        logger.addHandler(handler)
