@@ -39,6 +39,18 @@ def tests(session: nox.Session) -> None:
     session.run("pytest", *session.posargs)
 
 
+@nox.session
+def browser(session: nox.Session) -> None:
+    """The emulator's web inbox in headless Chromium (tests/browser).
+
+    Playwright drives the system's Chromium (Debian's ``chromium``, or ``$SMSC_CHROMIUM``):
+    its own browser download needs the internet. The default ``tests`` session runs these
+    tests too and skips them without a browser; here a missing browser fails instead.
+    """
+    session.install("-e", ".[test]")
+    session.run("pytest", "tests/browser", *session.posargs, env={"SMSC_REQUIRE_BROWSER": "1"})
+
+
 @nox.session(python=PYTHONS)
 def tests_all(session: nox.Session) -> None:
     """The test suite on every supported Python."""
