@@ -232,6 +232,10 @@ _RANGES: tuple[tuple[str, NumberInfo], ...] = (
     ("793", NumberInfo("Россия", "Мегафон", "Новосибирская обл.", "25002", "2")),
     ("790", NumberInfo("Россия", "Билайн", "Москва", "25099")),
     ("796", NumberInfo("Россия", "Билайн", "Москва", "25099")),
+    # Assumption: 7999 is shared by several operators in Russia's numbering; the sample
+    # gives it one, so the README's (and tests') 7999... numbers have an operator
+    # (info.php) while their prices stay the catch-all's.
+    ("7999", NumberInfo("Россия", "Yota", "Москва", "25011")),
     ("77", NumberInfo("Казахстан", "Kcell", "", "40102", "3")),
     ("7", NumberInfo("Россия")),
 )

@@ -13,7 +13,7 @@ from smsc_async import OperatorStatus, OperatorStatuses, Sender, SenderStatus
 from smsc_async.testing._calls import Call, Handler, Refusal, Render
 from smsc_async.testing._render import render_ok, render_sender_id, render_senders
 
-__all__ = ["SenderEntry", "SendersFamily"]
+__all__ = ["ConfirmationCode", "SenderEntry", "SendersFamily"]
 
 _OPERATOR_FLAGS = tuple(a.name for a in attrs.fields(OperatorStatuses))
 _UA_FIELDS = ("fio", "inn", "email", "address", "desc", "subj")
@@ -42,7 +42,14 @@ class SenderEntry:
 
 
 @attrs.define
-class _Code:
+class ConfirmationCode:
+    """A confirmation code the emulator "texted" to a digital sender name (``send_code``).
+
+    Attributes:
+        code: The six digits ``check_code`` wants.
+        sent: Event-loop time it was sent (``send_code`` again is refused for 8 hours).
+    """
+
     code: str
     sent: float
 
@@ -51,16 +58,23 @@ class _Code:
 class SendersFamily:
     """State: sender names per owner (account or subclient), confirmation codes.
 
+    A real SMSC texts the code for a digital name to that number; the emulator keeps it
+    instead, for the test (or the person at the workbench) to read: :meth:`code`.
+
     Attributes:
         approve: New names are allowed at once instead of waiting for moderation.
         minute: Seconds per emulated minute (for the 8-hour code pause).
+        seed: Seed of the codes drawn.
+        names: Owner login -> name id -> :class:`SenderEntry`.
+        codes: ``(owner login, digital name)`` -> the :class:`ConfirmationCode` not yet
+            checked (a right ``check_code`` removes it).
     """
 
     approve: bool = False
     minute: float = 60.0
     seed: int = 0
     names: dict[str, dict[int, SenderEntry]] = attrs.field(factory=lambda: defaultdict(dict))
-    codes: dict[tuple[str, str], _Code] = attrs.field(factory=dict)
+    codes: dict[tuple[str, str], ConfirmationCode] = attrs.field(factory=dict)
     _next_id: int = 1000
     _random: random.Random = attrs.field(init=False)
 
@@ -77,6 +91,18 @@ class SendersFamily:
             ("senders.php", "send_code"): self.send_code,
             ("senders.php", "check_code"): self.check_code,
         }
+
+    def code(self, sender: str, login: str = "demo") -> str | None:
+        """The code last sent to the digital name ``sender`` of ``login``, not yet checked.
+
+        ``None`` if none was sent (or it was checked already). ``login`` is the account
+        or subclient that asked (the emulator's default account by default)::
+
+            await smsc.senders.send_code("79999999999")
+            await smsc.senders.check_code("79999999999", emulator.senders.code("79999999999"))
+        """
+        sent = self.codes.get((login, sender))
+        return None if sent is None else sent.code
 
     # -- lookups ------------------------------------------------------------------------
 
@@ -161,7 +187,7 @@ class SendersFamily:
         previous = self.codes.get(key)
         if previous is not None and call.now - previous.sent < _CODE_PAUSE_MINUTES * self.minute:
             raise Refusal(10, "code already sent")
-        self.codes[key] = _Code(f"{self._random.randrange(10**6):06d}", call.now)
+        self.codes[key] = ConfirmationCode(f"{self._random.randrange(10**6):06d}", call.now)
         return render_ok
 
     def check_code(self, call: Call) -> Render:
