@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qsl
@@ -32,6 +33,10 @@ BASE_URL = "https://smsc.ru/sys/"
 LOGIN = "alex"
 PASSWORD = "pa55-S3CRET-word"
 APIKEY = "ak-0123456789-SECRET-key"
+# The calendar the emulator's own tests assert dates against: 01.01.2026 09:00 Moscow time
+# (the emulator's first moment, pinned with ``Emulator(start=EMULATOR_START)``; its calendar
+# starts at the time of construction otherwise).
+EMULATOR_START = dt.datetime(2026, 1, 1, 9, tzinfo=dt.timezone(dt.timedelta(hours=3), "MSK"))
 
 
 def make_client(fmt: Format = Format.JSON, **kwargs: Any) -> SmscClient:

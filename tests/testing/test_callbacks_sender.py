@@ -37,9 +37,9 @@ from smsc_async.testing import (
     serving_in_thread,
 )
 from smsc_async.testing._callbacks import callback_target
+from tests._support import EMULATOR_START
 
-MSK = dt.timezone(dt.timedelta(hours=3))
-START = dt.datetime(2026, 1, 1, 9, tzinfo=MSK)  # the emulator's calendar at its first request
+START = EMULATOR_START  # the emulator's calendar at its first request (pinned)
 PATH = "/smsc/callback"
 URL = f"http://receiver.test{PATH}"
 SECRET = "cb-s3cret-value"
@@ -127,7 +127,7 @@ async def calling_back(
     app: ASGIApp, *, url: str = URL, **settings: Any
 ) -> AsyncIterator[tuple[Emulator, CallbackSender]]:
     """An emulator posting its callbacks into ``app`` in process; closed afterwards."""
-    emulator = Emulator(callback_url=url, **settings)
+    emulator = Emulator(start=EMULATOR_START, callback_url=url, **settings)
     sender = sender_of(emulator)
     sender.transport = httpx.ASGITransport(app)
     try:
@@ -413,7 +413,9 @@ async def test_a_handler_failing_twice_gets_the_event_on_the_third_try() -> None
 async def test_a_closed_port_gives_failed_attempts_and_the_emulator_carries_on() -> None:
     """Posting to a port nobody listens on records ``ConnectError`` tries; sending goes on."""
     # Real sockets, so real time: a compressed minute makes the backoff 10 and 20 ms.
-    emulator = Emulator(minute=0.6, callback_url=f"http://127.0.0.1:{free_port()}{PATH}")
+    emulator = Emulator(
+        start=EMULATOR_START, minute=0.6, callback_url=f"http://127.0.0.1:{free_port()}{PATH}"
+    )
     sender = sender_of(emulator)
     sender.retries = 2
     try:
@@ -637,7 +639,9 @@ def test_replies_from_another_thread_are_posted_from_the_served_emulators_loop()
 
     app = Starlette()
     app.add_route(PATH, callback_endpoint(take), methods=["POST"])
-    emulator = Emulator(minute=0.6, callback_url=URL)  # an emulated second is 10 ms
+    emulator = Emulator(
+        start=EMULATOR_START, minute=0.6, callback_url=URL
+    )  # an emulated second is 10 ms
     sender = sender_of(emulator)
     sender.transport = httpx.ASGITransport(app)
     with serving_in_thread(emulator) as base_url:
@@ -677,7 +681,9 @@ async def test_aclose_cancels_the_status_changes_still_to_come() -> None:
 def test_the_sender_works_again_on_a_new_loop_after_aclose() -> None:
     """Closed on one event loop, the sender posts the next message's reports from another."""
     events: list[CallbackEvent] = []
-    emulator = Emulator(minute=0.06, callback_url=URL)  # an emulated second is a millisecond
+    emulator = Emulator(
+        start=EMULATOR_START, minute=0.06, callback_url=URL
+    )  # an emulated second is a millisecond
     sender = sender_of(emulator)
     sender.transport = httpx.ASGITransport(receiver(events))
 
@@ -701,7 +707,7 @@ def test_the_sender_works_again_on_a_new_loop_after_aclose() -> None:
 def test_aclose_after_the_senders_loop_is_closed_lets_go_quietly() -> None:
     """``aclose`` on a later loop, the sender's own loop closed since, lets go; posting resumes."""
     events: list[CallbackEvent] = []
-    emulator = Emulator(minute=0.06, callback_url=URL)
+    emulator = Emulator(start=EMULATOR_START, minute=0.06, callback_url=URL)
     sender = sender_of(emulator)
     sender.transport = httpx.ASGITransport(receiver(events))
 

@@ -26,6 +26,7 @@ from smsc_async import (
     SenderStatus,
 )
 from smsc_async.testing import DEFAULT_APIKEY, DEFAULT_LOGIN, DEFAULT_PASSWORD, Emulator
+from tests._support import EMULATOR_START
 
 pytestmark = pytest.mark.looptime
 
@@ -77,7 +78,7 @@ async def raw_senders(
 
 async def script(fmt: Format) -> dict[str, object]:
     """Every implemented command, successes and refusals, against a fresh emulator."""
-    emulator = Emulator(approve_senders=True)
+    emulator = Emulator(start=EMULATOR_START, approve_senders=True)
     out: dict[str, object] = {}
     async with emulator.client(fmt=fmt) as smsc:
         out["tariffs"] = await smsc.tariffs.get()
@@ -138,7 +139,7 @@ async def test_new_names_wait_for_moderation_unless_approved(
     approve: bool, status: SenderStatus, listed: list[str]
 ) -> None:
     """A new name is hidden from list() while in moderation; list(all=True) shows its status."""
-    emulator = Emulator(approve_senders=approve)
+    emulator = Emulator(start=EMULATOR_START, approve_senders=approve)
     async with emulator.client() as smsc:
         new_id = await smsc.senders.add("shop")
         activated = await smsc.senders.list()
@@ -149,7 +150,7 @@ async def test_new_names_wait_for_moderation_unless_approved(
 
 async def test_digital_names_wait_for_their_code_even_when_names_are_approved() -> None:
     """With approve_senders=True a digital name still waits in moderation for check_code."""
-    emulator = Emulator(approve_senders=True)
+    emulator = Emulator(start=EMULATOR_START, approve_senders=True)
     async with emulator.client() as smsc:
         new_id = await smsc.senders.add(PHONE)
         assert [] == await smsc.senders.list()
@@ -158,7 +159,7 @@ async def test_digital_names_wait_for_their_code_even_when_names_are_approved() 
 
 async def test_a_duplicate_name_is_refused_with_error_5() -> None:
     """Adding a name the account already has answers 5 and keeps one copy."""
-    emulator = Emulator()
+    emulator = Emulator(start=EMULATOR_START)
     async with emulator.client() as smsc:
         await smsc.senders.add("shop")
         with pytest.raises(OperationFailedError) as caught:
@@ -173,7 +174,7 @@ async def test_changing_or_deleting_an_unknown_name_is_refused_with_error_3(
     operation: str, key: dict[str, Any]
 ) -> None:
     """change() and delete() of a name or id the account does not have answer 3."""
-    emulator = Emulator()
+    emulator = Emulator(start=EMULATOR_START)
     async with emulator.client() as smsc:
         await smsc.senders.add("shop")
         method = getattr(smsc.senders, operation)
@@ -205,7 +206,7 @@ async def test_raw_forms_the_sdk_would_refuse_get_the_servers_errors(
     command: str, params: dict[str, str], error_code: int | None
 ) -> None:
     """Forms posted without the SDK's checks are answered as seed 002 says (1, 7) or accepted."""
-    emulator = Emulator()
+    emulator = Emulator(start=EMULATOR_START)
     answer = await raw_senders(emulator, command, params)
     assert error_code == answer.get("error_code")
     assert [error_code] == [e.error_code for e in emulator.traffic]
@@ -223,7 +224,7 @@ async def test_a_change_refused_with_error_1_leaves_the_name_as_it_was(
     params: dict[str, str], files: dict[str, tuple[str, bytes, str]] | None
 ) -> None:
     """A chg the server answers with error 1 registers the name with no operator."""
-    emulator = Emulator(approve_senders=True)
+    emulator = Emulator(start=EMULATOR_START, approve_senders=True)
     async with emulator.client() as smsc:
         new_id = await smsc.senders.add("shop")
         answer = await raw_senders(emulator, "chg", {"sender": "shop", **params}, files)
@@ -240,7 +241,7 @@ async def test_a_second_code_within_eight_hours_is_refused_and_allowed_after_the
     minute: float, eight_hours: float
 ) -> None:
     """send_code again inside 8 hours answers 10; exactly 8 emulated hours later it passes."""
-    emulator = Emulator(minute=minute)
+    emulator = Emulator(start=EMULATOR_START, minute=minute)
     async with emulator.client() as smsc:
         await smsc.senders.add(PHONE)
         await smsc.senders.send_code(PHONE)
@@ -261,7 +262,7 @@ async def test_a_second_code_within_eight_hours_is_refused_and_allowed_after_the
 @pytest.mark.parametrize("send_first", [True, False], ids=["after-send", "never-sent"])
 async def test_a_wrong_code_is_refused_with_error_11(send_first: bool) -> None:
     """A code other than the one sent (or with none sent) answers 11; the name stays unconfirmed."""
-    emulator = Emulator()
+    emulator = Emulator(start=EMULATOR_START)
     async with emulator.client() as smsc:
         new_id = await smsc.senders.add(PHONE)
         if send_first:
@@ -278,7 +279,7 @@ async def test_a_wrong_code_is_refused_with_error_11(send_first: bool) -> None:
 
 async def test_the_right_code_allows_the_digital_name() -> None:
     """check_code with the code sent makes the digital name ALLOWED and listed by list()."""
-    emulator = Emulator()
+    emulator = Emulator(start=EMULATOR_START)
     async with emulator.client() as smsc:
         new_id = await smsc.senders.add(PHONE)
         await smsc.senders.send_code(PHONE)
@@ -295,7 +296,7 @@ async def test_the_right_code_allows_the_digital_name() -> None:
 
 async def test_registrations_set_the_operator_status_to_sent_for_registration() -> None:
     """Operators named in add() and change() show SENT_FOR_REGISTRATION, the others nothing."""
-    emulator = Emulator(approve_senders=True)
+    emulator = Emulator(start=EMULATOR_START, approve_senders=True)
     async with emulator.client() as smsc:
         new_id = await smsc.senders.add(
             "shop", register=[Registration.MTS_STEP, Registration.TELE2]
@@ -318,7 +319,7 @@ async def test_from_date_filters_by_the_date_of_the_last_status_change(
     from_date: dt.date | str, expected: list[str]
 ) -> None:
     """from_date lists names whose operator status changed since that date, newest change first."""
-    emulator = Emulator(approve_senders=True)
+    emulator = Emulator(start=EMULATOR_START, approve_senders=True)
     async with emulator.client() as smsc:
         await smsc.senders.add("shop", register=[Registration.MTS_STEP])  # 01.01 09:00
         await smsc.senders.add("cafe", register=[Registration.MTS_STEP])
@@ -335,7 +336,7 @@ async def test_from_date_filters_by_the_date_of_the_last_status_change(
 
 async def test_iterate_pages_through_every_name_once_newest_first() -> None:
     """iterate(page_size=2) over 5 names yields each once, newest id first, in 3 requests."""
-    emulator = Emulator(approve_senders=True)
+    emulator = Emulator(start=EMULATOR_START, approve_senders=True)
     async with emulator.client() as smsc:
         ids = [await smsc.senders.add(f"shop{k}") for k in range(5)]
         seen = [s.id async for s in smsc.senders.iterate(page_size=2)]
@@ -349,7 +350,7 @@ async def test_iterate_pages_through_every_name_once_newest_first() -> None:
 
 async def test_a_subclients_names_are_kept_apart_from_the_accounts() -> None:
     """Names added with user= are listed only with that user=, and may repeat the account's."""
-    emulator = Emulator(approve_senders=True)
+    emulator = Emulator(start=EMULATOR_START, approve_senders=True)
     emulator.add_subclient("sub1", "Sub1-password")
     emulator.add_subclient("sub2", "Sub2-password")
     async with emulator.client() as smsc:
@@ -368,7 +369,7 @@ async def test_a_subclients_names_are_kept_apart_from_the_accounts() -> None:
 
 async def test_the_apikey_authenticates_as_its_account() -> None:
     """A client with the account's API key sees the account's data; the log names its login."""
-    emulator = Emulator(approve_senders=True)
+    emulator = Emulator(start=EMULATOR_START, approve_senders=True)
     async with emulator.client() as smsc:
         new_id = await smsc.senders.add("shop")
     async with emulator.client(apikey=DEFAULT_APIKEY) as keyed:
@@ -390,7 +391,7 @@ async def test_the_apikey_authenticates_as_its_account() -> None:
 )
 async def test_bad_credentials_are_refused_with_error_2(credentials: dict[str, str]) -> None:
     """An unknown API key, login or password (plain or MD5) answers AuthError (2)."""
-    emulator = Emulator()
+    emulator = Emulator(start=EMULATOR_START)
     async with emulator.client(**credentials) as smsc:
         with pytest.raises(AuthError) as caught:
             await smsc.tariffs.get()
@@ -399,7 +400,7 @@ async def test_bad_credentials_are_refused_with_error_2(credentials: dict[str, s
 
 async def test_the_password_may_be_its_lower_case_md5() -> None:
     """A psw that is the lower-case MD5 of the password authenticates like the password."""
-    emulator = Emulator()
+    emulator = Emulator(start=EMULATOR_START)
     digest = md5(DEFAULT_PASSWORD.encode())
     async with emulator.client(password=digest) as smsc:
         tariffs = await smsc.tariffs.get()
@@ -409,7 +410,7 @@ async def test_the_password_may_be_its_lower_case_md5() -> None:
 
 async def test_another_account_sees_none_of_the_first_accounts_names() -> None:
     """Sender names belong to the account that added them."""
-    emulator = Emulator(approve_senders=True)
+    emulator = Emulator(start=EMULATOR_START, approve_senders=True)
     emulator.add_account("other", "other-password")
     async with emulator.client() as smsc:
         await smsc.senders.add("shop")

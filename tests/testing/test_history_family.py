@@ -39,11 +39,11 @@ from smsc_async.resources.operators import GET_OPERATOR
 from smsc_async.resources.stats import GET_STAT
 from smsc_async.testing import DEFAULT_LOGIN, DEFAULT_PASSWORD, Emulator
 from smsc_async.testing._outbox import OutboxEntry
+from tests._support import EMULATOR_START
 
 pytestmark = pytest.mark.looptime
 
-MSK = dt.timezone(dt.timedelta(hours=3))
-EPOCH = dt.datetime(2026, 1, 1, 9, tzinfo=MSK)  # the emulator's calendar starts here
+EPOCH = EMULATOR_START  # the emulator's calendar starts here (pinned)
 MTS = "79161234567"  # the sample numbering table: 791 is MTS, Moscow
 MEGAFON = "79201234567"  # 792 is Megafon, Moscow
 NO_RULES = {c.name: () for c in (GET_MESSAGES, GET_ANSWERS, GET_STAT, GET_OPERATOR)}
@@ -105,7 +105,7 @@ async def raw(emulator: Emulator, script: str, command: str, **params: str) -> d
 
 async def script(fmt: Format) -> dict[str, object]:
     """Every command, with its filters and refusals, against a fresh emulator."""
-    emulator = Emulator()
+    emulator = Emulator(start=EMULATOR_START)
     put(emulator, MTS, "Hi, see you, bye", id="7")
     put(emulator, MEGAFON, "Code: 1234", id="order-5", status=20)
     put(emulator, "ann@example.com", "<b>Hello</b>", kind="mail")
@@ -139,7 +139,7 @@ async def test_every_command_gives_equal_models_in_every_format(fmt: Format) -> 
 
 async def test_a_history_row_carries_everything_send_php_kept() -> None:
     """Status, dates, cost, sender, operator data and ids come back as the outbox holds them."""
-    emulator = Emulator()
+    emulator = Emulator(start=EMULATOR_START)
     entry = put(emulator, id="42")
     async with emulator.client() as smsc:
         (message,) = await smsc.history.list()
@@ -173,7 +173,7 @@ async def test_a_history_row_carries_everything_send_php_kept() -> None:
 
 async def test_history_filters_by_period_numbers_and_kind() -> None:
     """start/end pick days, phones pick numbers (written any way), mail picks e-mail only."""
-    emulator = Emulator()
+    emulator = Emulator(start=EMULATOR_START)
     old = put(emulator, MTS, "old", days_ago=40)
     mid = put(emulator, MEGAFON, "mid", days_ago=10)
     new = put(emulator, MTS, "new")
@@ -194,7 +194,7 @@ async def test_history_filters_by_period_numbers_and_kind() -> None:
 
 async def test_history_is_the_accounts_own() -> None:
     """Another account's messages never show in this account's history."""
-    emulator = Emulator()
+    emulator = Emulator(start=EMULATOR_START)
     emulator.add_account("other", "other-password")
     put(emulator, login="other")
     async with emulator.client() as smsc:
@@ -205,7 +205,7 @@ async def test_history_is_the_accounts_own() -> None:
 
 async def test_history_iterate_walks_several_pages_newest_first() -> None:
     """2,500 messages come back once each, newest first, in 3 requests chained by prev_id."""
-    emulator = Emulator()
+    emulator = Emulator(start=EMULATOR_START)
     entries = [put(emulator, f"7916{i:07d}", f"text {i}") for i in range(2500)]
     async with emulator.client() as smsc:
         got = [m.int_id async for m in smsc.history.iterate()]
@@ -219,7 +219,7 @@ async def test_history_iterate_walks_several_pages_newest_first() -> None:
 
 async def test_history_iterate_asks_for_a_page_only_when_needed() -> None:
     """Consuming a page sends one request; the next goes when the caller wants more."""
-    emulator = Emulator()
+    emulator = Emulator(start=EMULATOR_START)
     for i in range(5):
         put(emulator, text=f"text {i}")
     async with emulator.client() as smsc:
@@ -235,7 +235,7 @@ async def test_history_iterate_asks_for_a_page_only_when_needed() -> None:
 
 async def test_history_refuses_what_the_sdk_would_not_send() -> None:
     """Raw forms with a period over six months, cnt over 1000 or a bad date get error 1."""
-    emulator = Emulator()
+    emulator = Emulator(start=EMULATOR_START)
     put(emulator)
     for params in (
         {"start": "01.01.2025", "end": "02.07.2025"},
@@ -254,7 +254,7 @@ async def test_history_refuses_what_the_sdk_would_not_send() -> None:
 
 async def test_inbox_pages_forward_and_picks_up_what_is_new() -> None:
     """Answers come oldest first after after_id; a later walk from the last id finds new ones."""
-    emulator = Emulator()
+    emulator = Emulator(start=EMULATOR_START)
     first = [emulator.outbox.receive(DEFAULT_LOGIN, MTS, f"answer {i}", now=0.0) for i in range(5)]
     async with emulator.client() as smsc:
         got = [m.id async for m in smsc.inbox.iterate(page_size=2)]
@@ -269,7 +269,7 @@ async def test_inbox_pages_forward_and_picks_up_what_is_new() -> None:
 
 async def test_inbox_filters_by_hours_and_number() -> None:
     """hour keeps the answers of the last hours; to_phone those to one of the account's numbers."""
-    emulator = Emulator()
+    emulator = Emulator(start=EMULATOR_START)
     old = emulator.outbox.receive(DEFAULT_LOGIN, MTS, "old", to_phone="79001112233", now=0.0)
     old.received_wall -= dt.timedelta(hours=5)
     new = emulator.outbox.receive(DEFAULT_LOGIN, MTS, "new", to_phone="79004445566", now=0.0)
@@ -285,7 +285,7 @@ async def test_inbox_filters_by_hours_and_number() -> None:
 
 async def test_stats_sum_up_the_period() -> None:
     """get_stat counts the messages of the period and what they cost; balance2 counts none."""
-    emulator = Emulator()
+    emulator = Emulator(start=EMULATOR_START)
     put(emulator, days_ago=40)
     put(emulator)
     put(emulator, MEGAFON)
@@ -311,14 +311,14 @@ async def test_operators_come_from_the_sample_numbering_table(
     phone: str, expected: OperatorInfo
 ) -> None:
     """A number's operator, region and codes come from the emulator's sample table."""
-    emulator = Emulator()
+    emulator = Emulator(start=EMULATOR_START)
     async with emulator.client() as smsc:
         assert expected == await smsc.operators.get(phone)
 
 
 async def test_a_number_of_no_known_operator_is_not_found() -> None:
     """A Russian number outside the sample ranges has no operator: error 3, NotFoundError."""
-    emulator = Emulator()
+    emulator = Emulator(start=EMULATOR_START)
     async with emulator.client() as smsc:
         with pytest.raises(NotFoundError) as caught:
             await smsc.operators.get("79501234567")
@@ -339,7 +339,7 @@ async def test_a_number_of_no_known_operator_is_not_found() -> None:
 )
 async def test_the_fourth_identical_request_in_a_minute_is_refused(call: Any, command: str) -> None:
     """Three identical requests pass; the 4th within the minute is error 9; after it, fine."""
-    emulator = Emulator()
+    emulator = Emulator(start=EMULATOR_START)
     put(emulator)
     emulator.outbox.receive(DEFAULT_LOGIN, MTS, "answer", now=0.0)
     async with unpaced(emulator) as smsc:
@@ -356,7 +356,7 @@ async def test_the_fourth_identical_request_in_a_minute_is_refused(call: Any, co
 
 async def test_the_101st_operator_look_up_in_a_minute_is_refused() -> None:
     """100 look-ups of different numbers pass in a minute; the 101st is error 9 (any 100)."""
-    emulator = Emulator()
+    emulator = Emulator(start=EMULATOR_START)
     async with unpaced(emulator, max_concurrency=10) as smsc:
         for i in range(100):
             await smsc.operators.get(f"7916{i:07d}")
@@ -367,7 +367,7 @@ async def test_the_101st_operator_look_up_in_a_minute_is_refused() -> None:
 
 async def test_the_client_paces_150_look_ups_without_an_error_9() -> None:
     """150 look-ups at once: no violation; the last 50 wait out the minute, within 1.1 x."""
-    emulator = Emulator()
+    emulator = Emulator(start=EMULATOR_START)
     loop = asyncio.get_running_loop()
     async with emulator.client() as smsc:
         found = await asyncio.gather(*(smsc.operators.get(f"7916{i:07d}") for i in range(150)))
@@ -383,7 +383,7 @@ async def test_the_client_paces_150_look_ups_without_an_error_9() -> None:
 
 async def test_the_client_waits_out_the_minute_for_a_fourth_identical_history_page() -> None:
     """Four identical history requests: no error 9; the 4th is sent once the minute is over."""
-    emulator = Emulator()
+    emulator = Emulator(start=EMULATOR_START)
     put(emulator)
     loop = asyncio.get_running_loop()
     async with emulator.client() as smsc:
@@ -411,7 +411,7 @@ async def test_the_client_waits_out_the_minute_for_a_fourth_identical_history_pa
 )
 async def test_bad_input_never_reaches_the_emulator(call: Any) -> None:
     """ValidationError is raised before any request: the emulator sees no traffic."""
-    emulator = Emulator()
+    emulator = Emulator(start=EMULATOR_START)
     async with emulator.client() as smsc:
         with pytest.raises(ValidationError):
             await call(smsc)
@@ -423,7 +423,7 @@ async def test_bad_input_never_reaches_the_emulator(call: Any) -> None:
 
 async def test_a_message_sent_through_send_php_shows_in_history_and_statistics() -> None:
     """A send to two numbers makes two history rows with its id, text and price; stats add up."""
-    emulator = Emulator()
+    emulator = Emulator(start=EMULATOR_START)
     form = {"login": DEFAULT_LOGIN, "psw": DEFAULT_PASSWORD, "fmt": "3", "charset": "utf-8"}
     async with httpx.AsyncClient(
         transport=emulator.transport(), base_url="http://smsc.emulator/sys/"

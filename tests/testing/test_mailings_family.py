@@ -19,7 +19,7 @@ from smsc_async import (
     NotFoundError,
 )
 from smsc_async.testing import DEFAULT_LOGIN, Emulator
-from tests._support import raw_post
+from tests._support import EMULATOR_START, raw_post
 
 pytestmark = pytest.mark.looptime
 
@@ -50,7 +50,7 @@ def statuses(reply: Any) -> dict[int, int]:
 
 async def test_add_answers_as_the_docs_show_in_every_format(fmt: Format) -> None:
     """add answers the id, and with cost=1 the id and the cost, in the documented shapes."""
-    emulator = Emulator()
+    emulator = Emulator(start=EMULATOR_START)
     plain = await post(emulator, "add", fmt=fmt, name="A", phones=MTS, mes="Hi")
     priced = await post(
         emulator, "add", fmt=fmt, name="B", phones=f"{MTS},{MEGAFON}", mes="Hi", cost="1"
@@ -69,7 +69,7 @@ async def test_add_answers_as_the_docs_show_in_every_format(fmt: Format) -> None
 
 async def test_get_and_get_all_answer_rows_in_every_format(fmt: Format) -> None:
     """get answers one row, get_all a list: id, name, status, sender, mes."""
-    emulator = Emulator()
+    emulator = Emulator(start=EMULATOR_START)
     await post(emulator, "add", name="Sale", phones=MTS, mes="20% off", sender="SHOP")
     await post(emulator, "add", name="Later", phones=MTS, mes="Soon", time="+60")
     one = await post(emulator, "get", fmt=fmt, id="1")
@@ -110,7 +110,7 @@ async def test_get_and_get_all_answer_rows_in_every_format(fmt: Format) -> None:
 
 async def test_a_mailing_waits_for_its_time_then_counts_as_sent() -> None:
     """time=+5 waits five emulated minutes; cancel applies only while it waits."""
-    emulator = Emulator()
+    emulator = Emulator(start=EMULATOR_START)
     await post(emulator, "add", name="Soon", phones=MTS, mes="Hi", time="+5")
     await post(emulator, "add", name="Later", phones=MTS, mes="Hi", time="+10")
     assert {1: WAITING, 2: WAITING} == statuses(await answer(emulator, "get_all"))
@@ -123,7 +123,7 @@ async def test_a_mailing_waits_for_its_time_then_counts_as_sent() -> None:
 
 async def test_time_is_read_in_the_zone_given() -> None:
     """A dated time is Moscow time plus tz hours; the mailing starts then."""
-    emulator = Emulator()  # its calendar starts at 01.01.2026 09:00 Moscow time
+    emulator = Emulator(start=EMULATOR_START)  # its calendar starts at 01.01.2026 09:00 Moscow time
     await post(emulator, "add", name="A", phones=MTS, mes="Hi", time="01.01.26 12:00", tz="2")
     (entry,) = emulator.mailings.mailings[DEFAULT_LOGIN].values()
     assert dt.datetime(2026, 1, 1, 10, tzinfo=dt.timezone(dt.timedelta(hours=3))) == entry.start
@@ -131,7 +131,7 @@ async def test_time_is_read_in_the_zone_given() -> None:
 
 async def test_delete_removes_and_unknown_mailings_are_error_3() -> None:
     """del removes a mailing; get, cancel and del of an unknown one answer error 3."""
-    emulator = Emulator()
+    emulator = Emulator(start=EMULATOR_START)
     await post(emulator, "add", name="A", phones=MTS, mes="Hi")
     assert {"result": "OK"} == await answer(emulator, "del", id="1")
     assert [] == await answer(emulator, "get_all")
@@ -141,7 +141,7 @@ async def test_delete_removes_and_unknown_mailings_are_error_3() -> None:
 
 async def test_recipients_come_from_phones_groups_lists_and_templates() -> None:
     """G<id> names a group's numbers, list a text per number, tpl a template's text."""
-    emulator = Emulator()
+    emulator = Emulator(start=EMULATOR_START)
     emulator.contacts.add_contact([MTS], groups=[301])
     emulator.contacts.add_contact([MEGAFON], groups=[301, 302])
     await raw_post(emulator, "templates.php", "add", name="T", msg="From a template")
@@ -158,7 +158,7 @@ async def test_recipients_come_from_phones_groups_lists_and_templates() -> None:
 
 async def test_the_cost_is_what_send_php_would_charge() -> None:
     """A mailing's cost equals send.php's price (cost=1) for the same numbers and text."""
-    emulator = Emulator()
+    emulator = Emulator(start=EMULATOR_START)
     text = "A text long enough for two SMS parts: " + "x" * 140
     created = await answer(emulator, "add", name="A", phones=f"{MTS},{MEGAFON}", mes=text, cost="1")
     price = json.loads(
@@ -194,14 +194,14 @@ async def test_the_cost_is_what_send_php_would_charge() -> None:
 )
 async def test_malformed_creations_are_refused(params: dict[str, str], code: int) -> None:
     """A missing or malformed parameter is error 1, an unknown time error 5; nothing is kept."""
-    emulator = Emulator()
+    emulator = Emulator(start=EMULATOR_START)
     assert code == error_of(await answer(emulator, "add", **params))
     assert {} == dict(emulator.mailings.mailings)
 
 
 async def test_get_all_bounds_the_creation_date() -> None:
     """start and end (dd.mm.yyyy) bound the creation day; a malformed one is error 5."""
-    emulator = Emulator()
+    emulator = Emulator(start=EMULATOR_START)
     await post(emulator, "add", name="A", phones=MTS, mes="Hi")
     assert [1] == [r["id"] for r in await answer(emulator, "get_all", start="01.01.2026")]
     assert [] == await answer(emulator, "get_all", start="02.01.2026")
@@ -214,7 +214,7 @@ async def test_get_all_bounds_the_creation_date() -> None:
 
 async def test_the_sdk_round_trip_is_the_same_in_every_format(fmt: Format) -> None:
     """Create, read, cancel and delete through the client in each format."""
-    emulator = Emulator()
+    emulator = Emulator(start=EMULATOR_START)
     async with emulator.client(fmt=fmt) as smsc:
         created = await smsc.mailings.add("Sale", [MTS], "20% off", sender="SHOP", cost=True)
         later = await smsc.mailings.add("Later", [MEGAFON], "Soon", time=dt.timedelta(hours=1))
@@ -233,7 +233,7 @@ async def test_the_sdk_round_trip_is_the_same_in_every_format(fmt: Format) -> No
 
 async def test_a_bad_time_the_sdk_lets_through_is_an_invalid_date() -> None:
     """jobs.php's error 5 (forced here) raises InvalidDateError through the client."""
-    emulator = Emulator()
+    emulator = Emulator(start=EMULATOR_START)
     emulator.faults.error("jobs.add", 5, "invalid date format")
     async with emulator.client() as smsc:
         with pytest.raises(InvalidDateError):
@@ -242,7 +242,7 @@ async def test_a_bad_time_the_sdk_lets_through_is_an_invalid_date() -> None:
 
 async def test_an_add_whose_answer_is_lost_is_not_repeated() -> None:
     """The mailing was created but the answer lost: MaybeAppliedError, one request, one mailing."""
-    emulator = Emulator()
+    emulator = Emulator(start=EMULATOR_START)
     emulator.faults.reset("jobs.add", after=True)
     async with emulator.client(retries=3) as smsc:
         with pytest.raises(MaybeAppliedError):
@@ -256,7 +256,7 @@ async def test_an_add_whose_answer_is_lost_is_not_repeated() -> None:
 
 async def test_a_second_identical_request_within_a_minute_is_error_9() -> None:
     """The server refuses an identical second add (or get_all) within a minute, not after."""
-    emulator = Emulator()
+    emulator = Emulator(start=EMULATOR_START)
     form = {"name": "A", "phones": MTS, "mes": "Hi"}
     assert 1 == (await answer(emulator, "add", **form))["id"]
     assert 9 == error_of(await answer(emulator, "add", **form))
@@ -270,7 +270,7 @@ async def test_a_second_identical_request_within_a_minute_is_error_9() -> None:
 
 async def test_the_client_holds_back_an_identical_add_instead_of_sending_it() -> None:
     """Two identical adds: the second waits a minute in the client; SMSC never says 9."""
-    emulator = Emulator()
+    emulator = Emulator(start=EMULATOR_START)
     loop = asyncio.get_running_loop()
     async with emulator.client() as smsc:
         first, second = await asyncio.gather(

@@ -10,10 +10,11 @@ import pytest
 
 from smsc_async.testing import Emulator
 from smsc_async.testing._outbox import Outbox, OutboxEntry, Step, message_pairs, phone_key
+from tests._support import EMULATOR_START
 
 pytestmark = pytest.mark.looptime
 
-START = dt.datetime(2026, 1, 1, 9, tzinfo=dt.timezone(dt.timedelta(hours=3)))
+START = EMULATOR_START
 
 
 def clock(now: float) -> dt.datetime:
@@ -71,7 +72,7 @@ def test_force_sets_a_status_and_drops_the_steps_to_come() -> None:
 
 
 async def test_receive_keeps_an_answer_at_the_emulators_time() -> None:
-    emulator = Emulator()
+    emulator = Emulator(start=EMULATOR_START)
     await asyncio.sleep(30)
     answer = emulator.outbox.receive("demo", "79161234567", "Yes", to_phone="79990000000")
     assert (501, 30.0, START) == (answer.id, answer.received, answer.received_wall)

@@ -10,6 +10,7 @@ import pytest
 
 from smsc_async import Format
 from smsc_async.testing import DEFAULT_LOGIN, Emulator, Violation
+from tests._support import EMULATOR_START
 from tests.testing.test_messages_family import MTS, post, send
 
 pytestmark = pytest.mark.looptime
@@ -26,7 +27,7 @@ async def status(emulator: Emulator, **params: str) -> Any:
 
 async def test_a_message_is_queued_then_handed_over_then_delivered() -> None:
     """-1 at once, 0 after a second, 1 after five; the last change's time goes with it."""
-    emulator = Emulator()
+    emulator = Emulator(start=EMULATOR_START)
     await send(emulator, phones=MTS, mes="Hi")
     queued = await status(emulator, phone=MTS, id="1")
     assert {"status": -1, "last_date": "01.01.2026 09:00:00", "last_timestamp": SENT} == queued
@@ -39,7 +40,7 @@ async def test_a_message_is_queued_then_handed_over_then_delivered() -> None:
 
 
 async def test_a_compressed_minute_compresses_the_delivery() -> None:
-    emulator = Emulator(minute=6.0)  # ten times as fast
+    emulator = Emulator(start=EMULATOR_START, minute=6.0)  # ten times as fast
     await send(emulator, phones=MTS, mes="Hi")
     await asyncio.sleep(0.6)
     assert {"status": 1, "last_date": "01.01.2026 09:00:05", "last_timestamp": DELIVERED} == (
@@ -48,7 +49,7 @@ async def test_a_compressed_minute_compresses_the_delivery() -> None:
 
 
 async def test_a_scheduled_message_waits_for_its_time() -> None:
-    emulator = Emulator()
+    emulator = Emulator(start=EMULATOR_START)
     await send(emulator, phones=MTS, mes="Later", time="+10")
     await asyncio.sleep(9 * 60)
     assert -1 == (await status(emulator, phone=MTS, id="1"))["status"]
@@ -58,7 +59,7 @@ async def test_a_scheduled_message_waits_for_its_time() -> None:
 
 async def test_fates_and_force_set_what_a_message_ends_in() -> None:
     """A fate replaces delivery (status and err); force sets a status at once."""
-    emulator = Emulator()
+    emulator = Emulator(start=EMULATOR_START)
     emulator.messages.fates[MTS] = (20, 6)
     await send(emulator, phones=MTS, mes="Hi")
     await asyncio.sleep(10)
@@ -95,7 +96,7 @@ ALL_2 = {
 
 
 async def test_one_message_in_every_format(fmt: Format) -> None:
-    emulator = Emulator()
+    emulator = Emulator(start=EMULATOR_START)
     await send(emulator, phones=MTS, mes="Hi, all", sender="Shop")
     await asyncio.sleep(10)
     assert ALL_0[fmt] == await post(emulator, "status.php", fmt=fmt, phone=MTS, id="1")
@@ -123,7 +124,7 @@ async def test_one_message_in_every_format(fmt: Format) -> None:
 
 
 async def test_all_1_has_nine_columns_without_the_place() -> None:
-    emulator = Emulator()
+    emulator = Emulator(start=EMULATOR_START)
     await send(emulator, phones=MTS, mes="Hi")
     line = await post(emulator, "status.php", fmt=Format.CSV, phone=MTS, id="1", all="1")
     assert f"-1,{SENT},0,{SENT},{MTS},1.60,,Ожидает отправки,Hi" == line
@@ -131,7 +132,7 @@ async def test_all_1_has_nine_columns_without_the_place() -> None:
 
 async def test_an_hlr_request_has_the_hlr_columns_and_reads_hlr_as_sender() -> None:
     """All=1 fmt=1: eight HLR fields after err; the official library finds HLR at index 14."""
-    emulator = Emulator()
+    emulator = Emulator(start=EMULATOR_START)
     await send(emulator, phones=MTS, hlr="1")
     cells = (await post(emulator, "status.php", fmt=Format.CSV, phone=MTS, id="1", all="1")).split(
         ","
@@ -144,7 +145,7 @@ async def test_an_hlr_request_has_the_hlr_columns_and_reads_hlr_as_sender() -> N
 
 
 async def test_an_error_status_shows_err_in_every_format(fmt: Format) -> None:
-    emulator = Emulator()
+    emulator = Emulator(start=EMULATOR_START)
     await send(emulator, phones="12345", mes="Hi")  # error 7: recorded as 22, err 249
     body = await post(emulator, "status.php", fmt=fmt, phone="12345", id="1")
     expected = {
@@ -163,14 +164,14 @@ async def test_an_error_status_shows_err_in_every_format(fmt: Format) -> None:
 
 
 async def test_an_unknown_message_has_status_minus_3() -> None:
-    emulator = Emulator()
+    emulator = Emulator(start=EMULATOR_START)
     assert {"status": -3} == await status(emulator, phone=MTS, id="77")
     assert "Status = -3" == await post(emulator, "status.php", fmt=Format.LINES, phone=MTS, id="7")
 
 
 async def test_many_messages_answer_a_row_each_with_id_and_phone(fmt: Format) -> None:
     """One phone with a list of ids (trailing comma) pairs the phone with every id."""
-    emulator = Emulator()
+    emulator = Emulator(start=EMULATOR_START)
     await send(emulator, phones=MTS, mes="One")
     await send(emulator, phones=MTS, mes="Two")
     body = await post(emulator, "status.php", fmt=fmt, phone=f"{MTS},", id="1,9,")
@@ -204,21 +205,21 @@ async def test_many_messages_answer_a_row_each_with_id_and_phone(fmt: Format) ->
 
 
 async def test_a_single_pair_with_a_trailing_comma_answers_a_list() -> None:
-    emulator = Emulator()
+    emulator = Emulator(start=EMULATOR_START)
     await send(emulator, phones=MTS, mes="One")
     answer = await status(emulator, phone=MTS, id="1,")
     assert [(-1, 1, MTS)] == [(r["status"], r["id"], r["phone"]) for r in answer]
 
 
 async def test_lists_that_do_not_pair_up_are_error_1() -> None:
-    emulator = Emulator()
+    emulator = Emulator(start=EMULATOR_START)
     assert 1 == (await status(emulator, phone=f"{MTS},{MTS},{MTS}", id="1,2"))["error_code"]
     assert 1 == (await status(emulator, id="1"))["error_code"]
     assert 1 == (await status(emulator, phone=MTS, id="1", all="3"))["error_code"]
 
 
 async def test_a_national_number_finds_the_message() -> None:
-    emulator = Emulator()
+    emulator = Emulator(start=EMULATOR_START)
     await send(emulator, phones="8 916 123-45-67", mes="Hi")
     assert -1 == (await status(emulator, phone="89161234567", id="1"))["status"]
 
@@ -227,7 +228,7 @@ async def test_a_national_number_finds_the_message() -> None:
 
 
 async def test_del_deletes_and_an_unknown_message_is_error_5(fmt: Format) -> None:
-    emulator = Emulator()
+    emulator = Emulator(start=EMULATOR_START)
     await send(emulator, phones=MTS, mes="Hi")
     ok = {
         Format.LINES: "OK",
@@ -250,7 +251,7 @@ async def test_del_deletes_and_an_unknown_message_is_error_5(fmt: Format) -> Non
 
 async def test_the_sixth_status_request_for_one_message_within_a_minute_is_refused() -> None:
     """Per message: a list counts for each message it names; other messages go on."""
-    emulator = Emulator()
+    emulator = Emulator(start=EMULATOR_START)
     await send(emulator, phones=MTS, mes="One")
     await send(emulator, phones=MTS, mes="Two")
     for _ in range(4):
@@ -270,7 +271,7 @@ async def test_the_sixth_status_request_for_one_message_within_a_minute_is_refus
 
 async def test_a_deletion_counts_in_the_message_window() -> None:
     """Five status requests for a message, then deleting it within the minute: error 9."""
-    emulator = Emulator()
+    emulator = Emulator(start=EMULATOR_START)
     await send(emulator, phones=MTS, mes="One")
     for _ in range(5):
         assert -1 == (await status(emulator, phone=MTS, id="1"))["status"]

@@ -12,7 +12,7 @@ import pytest
 from smsc_async import AccountType, Format, SenderStatus
 from smsc_async.testing import DEFAULT_LOGIN, Emulator, ServerRule, Violation
 from smsc_async.testing._rules import DOCUMENTED_RULES
-from tests._support import raw_post
+from tests._support import EMULATOR_START, raw_post
 
 pytestmark = pytest.mark.looptime
 
@@ -45,7 +45,7 @@ OK = {
 
 async def test_add_answers_the_new_id_in_every_format(fmt: Format) -> None:
     """add=1 answers ID = n / n / <result><id> / {"id": n}, ids counting from 5001."""
-    emulator = Emulator()
+    emulator = Emulator(start=EMULATOR_START)
     body = await post(emulator, "users.php", "add", fmt=fmt, user="sub1", password=STRONG)
     expected = {
         Format.LINES: f"ID = {FIRST_ID}",
@@ -64,7 +64,7 @@ async def test_add_answers_the_new_id_in_every_format(fmt: Format) -> None:
 
 @pytest.mark.parametrize("command", ["chg", "pay"])
 async def test_chg_and_pay_answer_ok_in_every_format(fmt: Format, command: str) -> None:
-    emulator = Emulator()
+    emulator = Emulator(start=EMULATOR_START)
     emulator.add_subclient("sub1", STRONG)
     params = {"fio": "Shop"} if command == "chg" else {"sum": "10.50"}
     assert OK[fmt] == await post(emulator, "users.php", command, fmt=fmt, user="sub1", **params)
@@ -72,7 +72,7 @@ async def test_chg_and_pay_answer_ok_in_every_format(fmt: Format, command: str) 
 
 async def test_get_stat_rows_in_every_format(fmt: Format) -> None:
     """One subclient paid 100: login, user_id, messages, credit, debit, balance, currency."""
-    emulator = Emulator()
+    emulator = Emulator(start=EMULATOR_START)
     emulator.add_subclient("sub1", STRONG)
     await users(emulator, "pay", user="sub1", sum="100")
     body = await post(emulator, "users.php", "get_stat", fmt=fmt, start="01.01.2026", reseller="1")
@@ -99,7 +99,7 @@ async def test_get_stat_rows_in_every_format(fmt: Format) -> None:
 
 async def test_get_stat_all_rows_in_every_format(fmt: Format) -> None:
     """One payment day: login, user_id, date, messages, credit, debit, currency."""
-    emulator = Emulator()
+    emulator = Emulator(start=EMULATOR_START)
     emulator.add_subclient("sub1", STRONG)
     await users(emulator, "pay", user="sub1", sum="7.5")
     body = await post(emulator, "users.php", "get_stat_all", fmt=fmt, start="01.01.2026")
@@ -117,7 +117,7 @@ async def test_get_stat_all_rows_in_every_format(fmt: Format) -> None:
 
 @pytest.mark.parametrize("command", ["get_stat", "get_stat_all"])
 async def test_empty_statistics_in_every_format(fmt: Format, command: str) -> None:
-    emulator = Emulator()
+    emulator = Emulator(start=EMULATOR_START)
     body = await post(emulator, "users.php", command, fmt=fmt, start="01.01.2026", reseller="1")
     expected = {
         Format.LINES: "",
@@ -151,7 +151,7 @@ async def test_empty_statistics_in_every_format(fmt: Format, command: str) -> No
     ],
 )
 async def test_add_refusals(params: dict[str, str], code: int | None) -> None:
-    emulator = Emulator()
+    emulator = Emulator(start=EMULATOR_START)
     emulator.add_account("other", "other-password")
     emulator.add_subclient("taken", STRONG, parent="other")
     answer = await users(emulator, "add", **params)
@@ -174,7 +174,7 @@ async def test_add_refusals(params: dict[str, str], code: int | None) -> None:
     ],
 )
 async def test_chg_refusals_change_nothing(params: dict[str, str], code: int) -> None:
-    emulator = Emulator()
+    emulator = Emulator(start=EMULATOR_START)
     emulator.add_account("other", "other-password")
     emulator.add_subclient("sub1", STRONG)
     emulator.add_subclient("theirs", STRONG, parent="other")
@@ -190,7 +190,7 @@ async def test_chg_refusals_change_nothing(params: dict[str, str], code: int) ->
 )
 async def test_pay_refusals_and_taking_money_back(raw_sum: str, code: int | None) -> None:
     """sum must be a non-zero decimal with a dot; the balance may not go below zero."""
-    emulator = Emulator()
+    emulator = Emulator(start=EMULATOR_START)
     emulator.add_subclient("sub1", STRONG)
     await users(emulator, "pay", user="sub1", sum="10")
     assert code == error_of(await users(emulator, "pay", user="sub1", sum=raw_sum))
@@ -199,7 +199,7 @@ async def test_pay_refusals_and_taking_money_back(raw_sum: str, code: int | None
 
 
 async def test_pay_to_a_stranger_is_refused_with_error_3() -> None:
-    emulator = Emulator()
+    emulator = Emulator(start=EMULATOR_START)
     emulator.add_account("other", "other-password")
     emulator.add_subclient("theirs", STRONG, parent="other")
     assert 3 == error_of(await users(emulator, "pay", user="theirs", sum="1"))
@@ -213,7 +213,7 @@ async def test_pay_to_a_stranger_is_refused_with_error_3() -> None:
 )
 @pytest.mark.parametrize("command", ["get_stat", "get_stat_all"])
 async def test_statistics_need_a_valid_start(command: str, params: dict[str, str]) -> None:
-    emulator = Emulator()
+    emulator = Emulator(start=EMULATOR_START)
     assert 1 == error_of(await users(emulator, command, reseller="1", **params))
 
 
@@ -227,7 +227,7 @@ async def tariffs_as(emulator: Emulator, login: str, psw: str) -> int | None:
 
 
 async def test_a_new_subclient_signs_in_with_its_own_login() -> None:
-    emulator = Emulator()
+    emulator = Emulator(start=EMULATOR_START)
     assert 2 == await tariffs_as(emulator, "sub1", STRONG)
     await users(emulator, "add", user="sub1", password=STRONG, fio="Shop", tariff="2")
     assert None is await tariffs_as(emulator, "sub1", STRONG)
@@ -236,7 +236,7 @@ async def test_a_new_subclient_signs_in_with_its_own_login() -> None:
 
 async def test_a_password_change_and_a_rename_carry_over_to_signing_in() -> None:
     """After chg password= and new_login=, only the new login and password sign in."""
-    emulator = Emulator()
+    emulator = Emulator(start=EMULATOR_START)
     emulator.add_subclient("sub1", STRONG)
     new = "N3w-password"
     assert None is error_of(await users(emulator, "chg", user="sub1", password=new, pswc=STRONG))
@@ -250,7 +250,7 @@ async def test_a_password_change_and_a_rename_carry_over_to_signing_in() -> None
 
 
 async def test_a_rename_moves_sender_names_and_templates() -> None:
-    emulator = Emulator(approve_senders=True)
+    emulator = Emulator(start=EMULATOR_START, approve_senders=True)
     emulator.add_subclient("sub1", STRONG)
     await post(emulator, "senders.php", "add", sender="SHOP", user="sub1")
     await post(
@@ -268,7 +268,7 @@ async def test_a_rename_moves_sender_names_and_templates() -> None:
 
 async def test_user_on_other_scripts_must_name_a_subclient_of_the_caller() -> None:
     """senders.php with user= of no subclient, or another's, answers 3 and keeps nothing."""
-    emulator = Emulator(approve_senders=True)
+    emulator = Emulator(start=EMULATOR_START, approve_senders=True)
     emulator.add_account("other", "other-password")
     emulator.add_subclient("sub1", STRONG)
     emulator.add_subclient("theirs", STRONG, parent="other")
@@ -299,7 +299,7 @@ async def stat_logins(emulator: Emulator, **params: str) -> list[tuple[str, str]
 
 async def test_get_stat_filters_by_period_subclient_and_balance_kind() -> None:
     """Credit counts payments of the period's days; user/user_id pick one; reseller the kind."""
-    emulator = Emulator()
+    emulator = Emulator(start=EMULATOR_START)
     emulator.add_account("other", "other-password")
     own = emulator.add_subclient("own", STRONG)
     emulator.add_subclient("tariff", STRONG, type=AccountType.MAIN_TARIFF)
@@ -328,7 +328,7 @@ async def test_get_stat_filters_by_period_subclient_and_balance_kind() -> None:
 
 
 async def test_get_stat_all_gives_a_row_per_day_with_payments() -> None:
-    emulator = Emulator()
+    emulator = Emulator(start=EMULATOR_START)
     emulator.add_subclient("own", STRONG)
     emulator.add_subclient("shared", STRONG, type=AccountType.MAIN_BALANCE)
     await users(emulator, "pay", user="own", sum="10")
@@ -349,7 +349,7 @@ async def test_get_stat_all_gives_a_row_per_day_with_payments() -> None:
 
 async def test_the_fourth_add_or_chg_for_one_subclient_in_a_minute_is_refused() -> None:
     """add and chg share a window per user: the 4th in a minute is 9; other users go on."""
-    emulator = Emulator()
+    emulator = Emulator(start=EMULATOR_START)
     assert None is error_of(await users(emulator, "add", user="sub1", password=STRONG))
     for k in range(2):
         await asyncio.sleep(10)
@@ -374,7 +374,7 @@ def test_the_users_rule_describes_the_commands_it_shares() -> None:
 
 
 async def test_passwords_never_reach_the_traffic_log() -> None:
-    emulator = Emulator()
+    emulator = Emulator(start=EMULATOR_START)
     await users(emulator, "add", user="sub1", password=STRONG)
     await users(emulator, "chg", user="sub1", password="N3w-password", pswc=STRONG)
     await users(emulator, "chg", user="sub1", password="N3w-password", pswc="wrong")
