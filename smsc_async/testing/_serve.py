@@ -20,6 +20,9 @@ if TYPE_CHECKING:
 __all__ = ["RedactSecrets", "serve", "serving", "serving_in_thread"]
 
 _STARTUP_POLLS = 500  # x 10 ms: give up on a server that has not started in 5 s
+# An open inbox page holds an event stream that never ends by itself: without a bound,
+# uvicorn's shutdown (Ctrl+C, the end of a serving() block) would wait for the tab to close.
+_GRACE = 2  # seconds
 _SECRET_IN_QUERY = re.compile(r"\b(psw|pswc|apikey|password)=[^&\s\"]*", re.IGNORECASE)
 
 
@@ -72,7 +75,14 @@ async def serving(
     """
     import uvicorn  # noqa: PLC0415 - only needed when serving over HTTP
 
-    config = uvicorn.Config(emulator, host=host, port=port, log_level="warning", lifespan="off")
+    config = uvicorn.Config(
+        emulator,
+        host=host,
+        port=port,
+        log_level="warning",
+        lifespan="off",
+        timeout_graceful_shutdown=_GRACE,
+    )
     server = uvicorn.Server(config)
     _redact_uvicorn_logs()
     task = asyncio.create_task(server.serve())
@@ -109,7 +119,14 @@ def serving_in_thread(
     """
     import uvicorn  # noqa: PLC0415
 
-    config = uvicorn.Config(emulator, host=host, port=port, log_level="warning", lifespan="off")
+    config = uvicorn.Config(
+        emulator,
+        host=host,
+        port=port,
+        log_level="warning",
+        lifespan="off",
+        timeout_graceful_shutdown=_GRACE,
+    )
     server = uvicorn.Server(config)
     _redact_uvicorn_logs()
     failures: list[BaseException] = []
@@ -147,7 +164,14 @@ def serve(emulator: Emulator, *, host: str = "127.0.0.1", port: int = 8080) -> N
     """
     import uvicorn  # noqa: PLC0415
 
-    config = uvicorn.Config(emulator, host=host, port=port, log_level="info", lifespan="off")
+    config = uvicorn.Config(
+        emulator,
+        host=host,
+        port=port,
+        log_level="info",
+        lifespan="off",
+        timeout_graceful_shutdown=_GRACE,
+    )
     server = uvicorn.Server(config)  # configures uvicorn's loggers: redact after that
     _redact_uvicorn_logs()
     _log_refusals()

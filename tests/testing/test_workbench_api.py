@@ -9,6 +9,7 @@ in real time, waiting only for events. A client elsewhere is an ASGI client addr
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import json
 import logging
@@ -669,3 +670,23 @@ async def test_the_api_and_the_event_stream_over_real_http() -> None:
             )
             # The stream's end (the client gone) leaves the server answering.
             assert 200 == (await http.get("_emulator/stats")).status_code
+
+
+async def test_an_open_event_stream_does_not_hold_the_server_up() -> None:
+    """An inbox left open (a stream that never ends) does not stop the server from stopping."""
+    loop = asyncio.get_running_loop()
+
+    async def serve_with_a_stream_open() -> float:
+        async with httpx.AsyncClient(timeout=30) as http:
+            async with serving(Emulator()) as base_url:
+                stream = http.stream("GET", base_url.removesuffix("sys/") + "_emulator/events")
+                response = await stream.__aenter__()
+                assert response.headers["content-type"].startswith("text/event-stream")
+                leaving = loop.time()
+            stopped = loop.time() - leaving
+            with contextlib.suppress(httpx.HTTPError):
+                await stream.__aexit__(None, None, None)
+            return stopped
+
+    # Without a bound on uvicorn's graceful shutdown, leaving the block waited for the stream.
+    assert await asyncio.wait_for(serve_with_a_stream_open(), timeout=15) < 10
