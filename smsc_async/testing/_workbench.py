@@ -4,8 +4,8 @@ Every answer is a view of the :class:`~smsc_async.testing.Emulator`'s own state,
 the time of asking; the workbench keeps nothing of its own. Reads (``state``, ``stats``,
 ``messages``, ``events``, the page and its static files) need no token; the controls
 (``faults``, ``clock``, ``reset``, ``subclients``, ``contacts``, ``replies``) need
-``Authorization: Bearer <token>`` from a client that is not on this machine (the contract
-is ``/tmp/workbench_api.md`` of issue 20, restated in the README).
+``Authorization: Bearer <token>`` from a client that is not on this machine. The page
+(``workbench/``, package data) is written against these answers (issue 20's contract).
 
 Times are the emulator's calendar (Moscow), ISO 8601; durations (``window_s``,
 ``remaining_s``) are emulated seconds.
