@@ -133,6 +133,9 @@ class Emulator:
             ``"utf-8"`` or ``"koi8-r"``.
         control_token: The token the workbench's controls (``POST /_emulator/...``) need
             from clients not on this machine; without one, only local clients may use them.
+        start: What the calendar reads at the first request (a naive value is Moscow
+            time); by default the time of construction, so dates in examples and apps
+            (``get.php`` periods, mailing times) mean what they would at SMSC today.
 
     Raises:
         ValueError: A callback setting is unknown or contradicts the URL.
@@ -154,6 +157,7 @@ class Emulator:
         callback_fmt: BodyFormat | None = None,
         callback_charset: str | None = None,
         control_token: str | None = None,
+        start: dt.datetime | None = None,
     ) -> None:
         self.minute = minute
         self.control_token = control_token
@@ -174,7 +178,8 @@ class Emulator:
         elif callback_secret or callback_algorithm or callback_fmt or callback_charset:
             raise ValueError("callback settings were given without a callback_url")
         self._tasks: set[asyncio.Task[Outcome]] = set()
-        self._epoch = dt.datetime(2026, 1, 1, 9, tzinfo=MSK)
+        when = dt.datetime.now(MSK).replace(microsecond=0) if start is None else start
+        self._epoch = (when if when.tzinfo else when.replace(tzinfo=MSK)).astimezone(MSK)
         self._started: float | None = None
         self._fresh()
         self.app = Starlette(
@@ -295,8 +300,8 @@ class Emulator:
     def wall_clock(self, now: float) -> dt.datetime:
         """The emulator's calendar time (Moscow) at event-loop time ``now``.
 
-        It starts at 2026-01-01 09:00 with the first request and runs ``60 / minute`` times
-        as fast as the loop clock, so a compressed minute is still a minute of calendar.
+        It reads ``start`` (see the constructor) at the first request and runs ``60 / minute``
+        times as fast as the loop clock, so a compressed minute is still a minute of calendar.
         """
         started = self._started if self._started is not None else now
         return self._epoch + dt.timedelta(seconds=(now - started) * 60.0 / self.minute)
