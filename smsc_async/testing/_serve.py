@@ -57,6 +57,20 @@ def _callbacks_of(emulator: Emulator) -> CallbackSender | None:
     return sender
 
 
+def _config(emulator: Emulator, host: str, port: int, log_level: str) -> uvicorn.Config:
+    """The uvicorn settings of the emulator: no lifespan, a short graceful shutdown."""
+    import uvicorn  # noqa: PLC0415 - only needed when serving over HTTP
+
+    return uvicorn.Config(
+        emulator,
+        host=host,
+        port=port,
+        log_level=log_level,
+        lifespan="off",
+        timeout_graceful_shutdown=_GRACE,
+    )
+
+
 def _base_url(server: uvicorn.Server, host: str) -> str:
     """The base URL of a server that has started (the port it bound, when asked for 0)."""
     if not server.started:
@@ -75,14 +89,7 @@ async def serving(
     """
     import uvicorn  # noqa: PLC0415 - only needed when serving over HTTP
 
-    config = uvicorn.Config(
-        emulator,
-        host=host,
-        port=port,
-        log_level="warning",
-        lifespan="off",
-        timeout_graceful_shutdown=_GRACE,
-    )
+    config = _config(emulator, host, port, "warning")
     server = uvicorn.Server(config)
     _redact_uvicorn_logs()
     task = asyncio.create_task(server.serve())
@@ -119,14 +126,7 @@ def serving_in_thread(
     """
     import uvicorn  # noqa: PLC0415
 
-    config = uvicorn.Config(
-        emulator,
-        host=host,
-        port=port,
-        log_level="warning",
-        lifespan="off",
-        timeout_graceful_shutdown=_GRACE,
-    )
+    config = _config(emulator, host, port, "warning")
     server = uvicorn.Server(config)
     _redact_uvicorn_logs()
     failures: list[BaseException] = []
@@ -164,14 +164,7 @@ def serve(emulator: Emulator, *, host: str = "127.0.0.1", port: int = 8080) -> N
     """
     import uvicorn  # noqa: PLC0415
 
-    config = uvicorn.Config(
-        emulator,
-        host=host,
-        port=port,
-        log_level="info",
-        lifespan="off",
-        timeout_graceful_shutdown=_GRACE,
-    )
+    config = _config(emulator, host, port, "info")
     server = uvicorn.Server(config)  # configures uvicorn's loggers: redact after that
     _redact_uvicorn_logs()
     _log_refusals()
