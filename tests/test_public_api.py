@@ -46,6 +46,7 @@ EXPECTED = [
     "MailingCreated",
     "MailingKind",
     "MailingRepeat",
+    "MailingStatus",
     "MaybeAppliedError",
     "MessageCost",
     "MessageDeniedError",

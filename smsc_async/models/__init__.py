@@ -11,7 +11,13 @@ from smsc_async.models.contacts import (
 )
 from smsc_async.models.history import SentMessage
 from smsc_async.models.inbox import IncomingMessage
-from smsc_async.models.mailings import Mailing, MailingCreated, MailingKind, MailingRepeat
+from smsc_async.models.mailings import (
+    Mailing,
+    MailingCreated,
+    MailingKind,
+    MailingRepeat,
+    MailingStatus,
+)
 from smsc_async.models.messages import (
     Attachment,
     CallSettings,
@@ -87,6 +93,7 @@ __all__ = [
     "MailingCreated",
     "MailingKind",
     "MailingRepeat",
+    "MailingStatus",
     "MessageCost",
     "MessageKind",
     "MessageStatus",

@@ -14,7 +14,7 @@ import attrs
 
 from smsc_async.models._base import LenientIntEnum, extra_field
 
-__all__ = ["Mailing", "MailingCreated", "MailingKind", "MailingRepeat"]
+__all__ = ["Mailing", "MailingCreated", "MailingKind", "MailingRepeat", "MailingStatus"]
 
 
 class MailingKind(str, enum.Enum):
@@ -35,7 +35,7 @@ class MailingKind(str, enum.Enum):
     MMS = "mms"
     """MMS."""
     MAIL = "mail"
-    """E-mail: the recipients are addresses, ``subj`` and ``sender`` are needed."""
+    """E-mail: the recipients are addresses, ``subject`` and ``sender`` are needed."""
     SOC = "soc"
     """A message to social networks and messengers."""
     VIBER = "viber"
@@ -65,13 +65,30 @@ class MailingRepeat(LenientIntEnum):
     """Every year."""
 
 
+class MailingStatus(LenientIntEnum):
+    """A mailing's state (``status`` of ``jobs.php?get``/``get_all``); unknown codes are kept.
+
+    Assumption: the docs available list no codes (spec §6.1). These are the states the
+    docs describe in words (a mailing waits for its time, is sent, or is cancelled while it
+    waits: ``cancel`` "disables a waiting mailing"), numbered as the embedded emulator
+    numbers them; any other code SMSC sends reads as ``UNKNOWN_<code>``, equal to its int.
+    """
+
+    WAITING = 0
+    """Its time has not come (``cancel`` applies to it)."""
+    SENT = 1
+    """Its time has come: it is being sent or was sent."""
+    CANCELLED = 2
+    """Cancelled while it waited."""
+
+
 @attrs.frozen
 class MailingCreated:
     """The reply to creating a mailing.
 
     Attributes:
         id: The new mailing's id.
-        cost: What it costs, when asked for (``cost=True``); else ``None``.
+        cost: What it costs, when asked for (``report_cost=True``); else ``None``.
     """
 
     id: int
@@ -88,15 +105,15 @@ class Mailing:
     Attributes:
         id: Its id.
         name: Its name.
-        status: Its state, as the server writes it (the docs list no codes).
+        status: Its state (:class:`MailingStatus`; a code the SDK does not know is kept).
         sender: The sender name it uses; ``None`` for the account's default.
-        mes: The message text.
+        text: The message text (``mes`` on the wire).
         extra: Fields the server sent that this model does not know.
     """
 
     id: int
     name: str | None = None
-    status: str | None = None
+    status: MailingStatus | None = None
     sender: str | None = None
-    mes: str | None = None
+    text: str | None = None
     extra: Mapping[str, str] = extra_field()

@@ -24,7 +24,7 @@ class OperatorInfo:
         region: The region the number is registered in.
         mcc: The mobile country code, e.g. ``"250"``.
         mnc: The mobile network code, e.g. ``"01"`` (text: leading zeros matter).
-        tz: The time zone of the region, as the server writes it.
+        tz: The time zone of the region: its hours ahead of UTC, e.g. ``3`` for Moscow.
         extra: Fields the server sent that this model does not know.
     """
 
@@ -33,7 +33,9 @@ class OperatorInfo:
     region: str | None = None
     mcc: str | None = None
     mnc: str | None = None
-    tz: str | None = None
+    # Assumption: ``tz`` is a whole number of hours (the libraries read it so, and SMSC's other
+    # ``tz`` values are integers); a reply that is not one is a ParseError, not a guess.
+    tz: int | None = None
     extra: Mapping[str, str] = extra_field()
 
     @property

@@ -56,11 +56,11 @@ def check_kind(check: Checks, kind: MailingKind | str) -> MailingKind:
         return MailingKind.SMS
 
 
-def _check_mes(
-    check: Checks, field: str, mes: object, kind: MailingKind, lines: Text = Text.LINES
+def _check_text(
+    check: Checks, field: str, text: object, kind: MailingKind, lines: Text = Text.LINES
 ) -> str | None:
     longest = _MAIL_MAX if kind is MailingKind.MAIL else MES_MAX
-    return check.text(field, mes, max_len=longest, kind=lines, required=True)
+    return check.text(field, text, max_len=longest, kind=lines, required=True)
 
 
 def _recipients(kind: MailingKind) -> tuple[str, Callable[[object], bool]]:
@@ -92,7 +92,7 @@ def _per_recipient(
         if not test(recipient):
             check.fail("list", f"must hold only {accept}; bad: {recipient!r}")
         # One line each: the list's lines are its entries.
-        _check_mes(check, "list", message, kind, Text.LINE)
+        _check_text(check, "list", message, kind, Text.LINE)
         lines.append(f"{str(recipient).strip()}:{message}")
     if not lines:
         check.fail("list", "must hold at least one recipient")
@@ -104,22 +104,23 @@ def text(
     kind: MailingKind,
     *,
     phones: Iterable[str] | None,
-    mes: str | None,
+    text: str | None,
     tpl: int | None,
     per_recipient: Mapping[str, str] | Iterable[tuple[str, str]] | None,
 ) -> dict[str, str]:
-    """The recipients and the text: ``phones`` with ``mes`` or ``tpl``; or ``list``."""
+    """The recipients and the text: ``phones`` with ``text`` (``mes``) or ``tpl``; or ``list``."""
     params: dict[str, str] = {}
-    given = [f for f, v in (("mes", mes), ("tpl", tpl), ("list", per_recipient)) if v is not None]
+    chosen = (("text", text), ("tpl", tpl), ("list", per_recipient))
+    given = [f for f, v in chosen if v is not None]
     if kind in _NO_TEXT:
         if given:
             check.fail("/".join(given), f"a {kind.value} mailing sends no text")
     elif len(given) != 1:
         problem = "several given" if given else "none given"
-        check.fail("mes/tpl/list", f"give exactly one of mes, tpl or list ({problem})")
-    if mes is not None:
-        _check_mes(check, "mes", mes, kind)
-        params["mes"] = str(mes)
+        check.fail("text/tpl/list", f"give exactly one of text, tpl or list ({problem})")
+    if text is not None:
+        _check_text(check, "text", text, kind)
+        params["mes"] = str(text)
     check.int_range("tpl", tpl, 1, _ID_MAX)
     if tpl is not None:
         params["tpl"] = str(tpl)
@@ -247,7 +248,7 @@ def extras(
     kind: MailingKind,
     *,
     sender: str | None,
-    subj: str | None,
+    subject: str | None,
     sender2: str | None,
     fileurl: str | None,
     auto_repeat: bool,
@@ -258,12 +259,12 @@ def extras(
     check_sender_name(check, "sender2", sender2, mail=mail)
     if mail and sender is None:
         check.fail("sender", "an e-mail mailing needs the sender's address")
-    if subj is not None and kind not in _SUBJECT:
-        check.fail("subj", "is the (non-empty) subject of an mms or mail mailing")
+    if subject is not None and kind not in _SUBJECT:
+        check.fail("subject", "is the (non-empty) subject of an mms or mail mailing")
     else:
-        check.text("subj", subj, max_len=SUBJECT_MAX, blank=False)
-    if mail and subj is None:
-        check.fail("subj", "an e-mail mailing needs a subject")
+        check.text("subject", subject, max_len=SUBJECT_MAX, blank=False)
+    if mail and subject is None:
+        check.fail("subject", "an e-mail mailing needs a subject")
     if sender2 is not None and not auto_repeat:
         check.fail("sender2", "names the sender of automatic repeats: give auto_repeat=True")
     check.url("fileurl", fileurl)

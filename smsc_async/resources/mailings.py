@@ -7,10 +7,11 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 from smsc_async._commands import Command, RetryClass
-from smsc_async._types import Rule
+from smsc_async._types import Format, Rule
 from smsc_async._validation import NAME_MAX, Checks, Text, checking, smsc_date
 from smsc_async.formats import Column, ListOf, Ok, Row, Single
 from smsc_async.models.mailings import Mailing, MailingCreated, MailingKind, MailingRepeat
+from smsc_async.models.messages import Translit
 from smsc_async.resources import _mailing_options as options
 from smsc_async.resources._base import Resource, form
 
@@ -19,7 +20,8 @@ __all__ = ["ADD", "CANCEL", "DELETE", "GET", "GET_ALL", "MailingsResource"]
 _ID_MAX = 2**63 - 1
 
 # add: "OK, ID - <id>[, COST - <cost>]" / "<id>[,<cost>]" / <result><id>..</id>[<cost>..]
-# / {"id": <id>[, "cost": "<cost>"]}, the cost only with cost=1 (jobs_answer docs).
+# / {"id": <id>[, "cost": "<cost>"]}, the cost only with cost=1 (jobs_answer docs): what
+# send.php's cost=2 does for ``messages.send(report_cost=True)``, hence the same Python name.
 _CREATED = Row((Column("id"), Column("cost", when="cost")))
 # get/get_all: no layout in the available docs. Assumption: keyed rows (fmt=0 lines, fmt=2
 # elements, fmt=3 objects) in this order for fmt=1; name and text may hold commas, so a
@@ -32,8 +34,10 @@ _MAILING = Row(
         Column("name", free_text=True),
         Column("status"),
         Column("sender"),
-        Column("mes", free_text=True),
-    )
+        Column("text", free_text=True),
+    ),
+    # The wire's ``mes`` is the model's ``text``, the name messages.send uses.
+    renames={fmt: {"mes": "text"} for fmt in Format},
 )
 # "Sending more than one identical request for actions with mailing lists within a minute"
 # earns error 9 (jobs_answer docs); spec §B's "3, UNVERIFIED" predates that page.
@@ -87,13 +91,13 @@ class MailingsResource(Resource):
         self,
         name: str,
         phones: Iterable[str] | None = None,
-        mes: str | None = None,
+        text: str | None = None,
         *,
         tpl: int | None = None,
         list: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,  # noqa: A002
         kind: MailingKind | str = MailingKind.SMS,
         sender: str | None = None,
-        subj: str | None = None,
+        subject: str | None = None,
         time: dt.datetime | dt.timedelta | str | None = None,
         tz: int | None = None,
         repeat: MailingRepeat | int | None = None,
@@ -103,14 +107,14 @@ class MailingsResource(Resource):
         period: float | Decimal | None = None,
         freq: int | None = None,
         valid: int | dt.timedelta | str | None = None,
-        translit: int | None = None,
+        translit: Translit | int | None = None,
         tinyurl: bool = False,
         fileurl: str | None = None,
-        cost: bool = False,
+        report_cost: bool = False,
     ) -> MailingCreated:
         """Create a mailing: one text to many recipients, now, later or repeatedly.
 
-        The text is exactly one of ``mes``, ``tpl`` (a message template's id) or ``list``
+        The text is exactly one of ``text``, ``tpl`` (a message template's id) or ``list``
         (a text per recipient, which then names the recipients too); HLR and ping mailings
         have none.
 
@@ -122,12 +126,12 @@ class MailingsResource(Resource):
             name: The mailing's name.
             phones: The recipients: phone numbers (``+`` optional), ``G<id>`` for every
                 number of a contact group; e-mail addresses for ``MailingKind.MAIL``.
-            mes: The text (at most 1000 characters).
+            text: The text (at most 1000 characters; ``mes`` on the wire).
             tpl: The id of a message template to send (``smsc.templates``).
-            list: Recipient -> text, instead of ``phones`` and ``mes``.
+            list: Recipient -> text, instead of ``phones`` and ``text``.
             kind: What to send (SMS by default).
             sender: The sender name (an e-mail address for mail, which needs one).
-            subj: The subject of an MMS or e-mail (e-mail needs one).
+            subject: The subject of an MMS or e-mail (e-mail needs one; ``subj``).
             time: When to send: a ``datetime`` (an aware one is sent in Moscow time), a
                 ``timedelta`` from now, or one of SMSC's forms (``"DDMMYYhhmm"``,
                 ``"DD.MM.YY hh:mm"``, ``"h1-h2"``, ``"0<unix time>"``, ``"+<minutes>"``).
@@ -140,10 +144,10 @@ class MailingsResource(Resource):
             freq: Minutes between the batches of a ``period`` (1 to 1440).
             valid: How long a message may wait for delivery: hours (1 to 24), a
                 ``timedelta`` or ``"hh:mm"`` (00:01 to 24:00).
-            translit: 1 to send Cyrillic as Latin ``translit``, 2 as ``mpaHc/Ium``.
+            translit: Transliterate Cyrillic text (:class:`~smsc_async.Translit`).
             tinyurl: Shorten the links in the text.
             fileurl: The http(s) address of a file to attach.
-            cost: Add the mailing's cost to the reply.
+            report_cost: Add the mailing's cost to the reply (``cost=1``).
 
         Returns:
             The new mailing's id, and its cost when asked for.
@@ -155,16 +159,16 @@ class MailingsResource(Resource):
         with checking(ADD.name) as check:
             check.text("name", name, max_len=NAME_MAX, kind=Text.NAME, required=True)
             which = options.check_kind(check, kind)
-            params = form(name=name, sender=sender, subj=subj, sender2=sender2, fileurl=fileurl)
+            params = form(name=name, sender=sender, subj=subject, sender2=sender2, fileurl=fileurl)
             params.update(
-                options.text(check, which, phones=phones, mes=mes, tpl=tpl, per_recipient=list)
+                options.text(check, which, phones=phones, text=text, tpl=tpl, per_recipient=list)
             )
             params.update(
                 options.extras(
                     check,
                     which,
                     sender=sender,
-                    subj=subj,
+                    subject=subject,
                     sender2=sender2,
                     fileurl=fileurl,
                     auto_repeat=auto_repeat,
@@ -175,13 +179,15 @@ class MailingsResource(Resource):
             )
             params.update(options.schedule(check, time, tz, repeat, repeat_count))
             params.update(options.spread(check, period, freq))
-            if translit is not None:
-                if isinstance(translit, bool) or translit not in (0, 1, 2):
-                    check.fail("translit", f"must be 0, 1 or 2, got {translit!r}")
-                params["translit"] = str(translit)
+            check.int_range("translit", translit, 0, 2)  # a Translit is an int
+            if isinstance(translit, int):
+                params["translit"] = str(int(translit))
             check.flag("auto_repeat", auto_repeat)
             params.update(
-                form(tinyurl=check.flag("tinyurl", tinyurl), cost=check.flag("cost", cost))
+                form(
+                    tinyurl=check.flag("tinyurl", tinyurl),
+                    cost=check.flag("report_cost", report_cost),
+                )
             )
         return await self._call(ADD, params)
 

@@ -184,7 +184,7 @@ OPERATOR: Bodies = {
     J: '{\n"country": "Russia",\n"operator": "MTS",\n"region": "Moscow and Moscow Oblast",\n'
     '"mcc": 250,\n"mnc": "01",\n"tz": 3\n}',
 }
-MTS = OperatorInfo("MTS", "Russia", "Moscow and Moscow Oblast", "250", "01", "3")
+MTS = OperatorInfo("MTS", "Russia", "Moscow and Moscow Oblast", "250", "01", 3)
 
 NOT_FOUND: Bodies = {
     L: "ERROR = 3 (operator not found)",

@@ -16,8 +16,10 @@ from smsc_async import (
     MailingCreated,
     MailingKind,
     MailingRepeat,
+    MailingStatus,
     MaybeAppliedError,
     SmscClient,
+    Translit,
     ValidationError,
 )
 from smsc_async._commands import RetryClass
@@ -64,7 +66,7 @@ FORM_CASES = [
         id="add-plain",
     ),
     pytest.param(
-        lambda s: s.mailings.add("Sale", ["G301", PHONE], tpl=7, sender="SHOP", cost=True),
+        lambda s: s.mailings.add("Sale", ["G301", PHONE], tpl=7, sender="SHOP", report_cost=True),
         "add",
         {"name": "Sale", "phones": f"G301,{PHONE}", "tpl": "7", "sender": "SHOP", "cost": "1"},
         '{"id": 31, "cost": "3.60"}',
@@ -93,7 +95,7 @@ FORM_CASES = [
     ),
     pytest.param(
         lambda s: s.mailings.add(
-            "News", ["a@b.ru"], "Hello", kind="mail", sender="shop@b.ru", subj="News"
+            "News", ["a@b.ru"], "Hello", kind="mail", sender="shop@b.ru", subject="News"
         ),
         "add",
         {
@@ -122,7 +124,7 @@ FORM_CASES = [
             period=Decimal("1.5"),
             freq=15,
             valid=6,
-            translit=2,
+            translit=Translit.LOOKALIKE,
             tinyurl=True,
             fileurl="https://example.com/a.pdf",
         ),
@@ -202,13 +204,13 @@ async def test_command_posts_exact_form(
 
 
 async def test_add_returns_the_id_and_the_cost_when_asked(router: respx.MockRouter) -> None:
-    """add() returns MailingCreated: the id, and the cost only with cost=True."""
+    """add() returns MailingCreated: the id, and the cost only with report_cost=True."""
     router.post("jobs.php").mock(
         side_effect=[reply(CREATED), reply('{\n"id": 32,\n"cost": "3.60"\n}')]
     )
     async with make_client() as smsc:
         plain = await smsc.mailings.add("A", [PHONE], "Hi")
-        priced = await smsc.mailings.add("B", [PHONE], "Hi", cost=True)
+        priced = await smsc.mailings.add("B", [PHONE], "Hi", report_cost=True)
     assert MailingCreated(31) == plain
     assert MailingCreated(32, Decimal("3.60")) == priced
 
@@ -220,9 +222,28 @@ async def test_get_and_get_all_decode_mailings(router: respx.MockRouter) -> None
     async with make_client() as smsc:
         one = await smsc.mailings.get(31)
         every = await smsc.mailings.get_all()
-    sale = Mailing(31, "Sale", "0", "SHOP", "Sale, today")
+    sale = Mailing(31, "Sale", MailingStatus.WAITING, "SHOP", "Sale, today")
     assert sale == one
-    assert [sale, Mailing(30, "Old", "1", None, "x", extra={"phones": "2"})] == every
+    assert [sale, Mailing(30, "Old", MailingStatus.SENT, None, "x", extra={"phones": "2"})] == every
+
+
+async def test_a_mailing_state_the_sdk_does_not_know_is_kept(router: respx.MockRouter) -> None:
+    """status is a MailingStatus; an unknown code reads as UNKNOWN_<code>, equal to its int."""
+    router.post("jobs.php").mock(return_value=reply(ROW.replace('"status": 0', '"status": 9')))
+    async with make_client() as smsc:
+        got = await smsc.mailings.get(31)
+    assert isinstance(got.status, MailingStatus)
+    assert (9, "UNKNOWN_9") == (got.status, got.status.name)
+
+
+@pytest.mark.parametrize(
+    "old", [{"mes": "Hi"}, {"subj": "Hi"}, {"cost": True}], ids=["mes", "subj", "cost"]
+)
+async def test_the_wire_names_are_not_python_keywords(old: dict[str, object]) -> None:
+    """add() takes text/subject/report_cost, the names send() uses; the wire names are gone."""
+    async with make_client() as smsc:
+        with pytest.raises(TypeError, match=next(iter(old))):
+            await smsc.mailings.add("Sale", [PHONE], **old)  # type: ignore[arg-type]
 
 
 async def test_an_add_whose_answer_is_lost_is_not_repeated(router: respx.MockRouter) -> None:
@@ -281,7 +302,7 @@ async def smsc(router: respx.MockRouter) -> AsyncIterator[SmscClient]:
 
 def add(**kwargs: object) -> MailingsCall:
     """A mailing creation with a valid name, recipients and text, changed by ``kwargs``."""
-    options: dict[str, object] = {"name": "Sale", "phones": [PHONE], "mes": "Hi"}
+    options: dict[str, object] = {"name": "Sale", "phones": [PHONE], "text": "Hi"}
     options.update(kwargs)
     return lambda s: s.mailings.add(**options)  # type: ignore[arg-type]
 
@@ -295,22 +316,22 @@ BAD_CALLS = [
     pytest.param(add(phones=["12ab"]), {"phones"}, id="phone-invalid"),
     pytest.param(add(phones=["G"]), {"phones"}, id="group-without-id"),
     pytest.param(add(phones=["a@b.ru"]), {"phones"}, id="address-for-sms"),
-    pytest.param(add(mes=None), {"mes/tpl/list"}, id="no-text"),
-    pytest.param(add(mes=""), {"mes"}, id="text-empty"),
-    pytest.param(add(mes="x" * 1001), {"mes"}, id="text-too-long"),
-    pytest.param(add(tpl=7), {"mes/tpl/list"}, id="text-and-template"),
-    pytest.param(add(mes=None, tpl=0), {"tpl"}, id="template-zero"),
-    pytest.param(add(phones=None, mes=None, list={PHONE: "a\nb"}), {"list"}, id="list-line-break"),
-    pytest.param(add(phones=None, mes=None, list={"x": "a"}), {"list"}, id="list-bad-number"),
-    pytest.param(add(phones=None, mes=None, list={}), {"list"}, id="list-empty"),
-    pytest.param(add(phones=None, mes=None, list=["ab"]), {"list"}, id="list-not-pairs"),
-    pytest.param(add(mes=None, list={PHONE: "a"}), {"phones"}, id="list-and-phones"),
-    pytest.param(add(kind=MailingKind.PING), {"mes"}, id="ping-with-text"),
+    pytest.param(add(text=None), {"text/tpl/list"}, id="no-text"),
+    pytest.param(add(text=""), {"text"}, id="text-empty"),
+    pytest.param(add(text="x" * 1001), {"text"}, id="text-too-long"),
+    pytest.param(add(tpl=7), {"text/tpl/list"}, id="text-and-template"),
+    pytest.param(add(text=None, tpl=0), {"tpl"}, id="template-zero"),
+    pytest.param(add(phones=None, text=None, list={PHONE: "a\nb"}), {"list"}, id="list-line-break"),
+    pytest.param(add(phones=None, text=None, list={"x": "a"}), {"list"}, id="list-bad-number"),
+    pytest.param(add(phones=None, text=None, list={}), {"list"}, id="list-empty"),
+    pytest.param(add(phones=None, text=None, list=["ab"]), {"list"}, id="list-not-pairs"),
+    pytest.param(add(text=None, list={PHONE: "a"}), {"phones"}, id="list-and-phones"),
+    pytest.param(add(kind=MailingKind.PING), {"text"}, id="ping-with-text"),
     pytest.param(add(kind="fax"), {"kind"}, id="kind-unknown"),
     pytest.param(
-        add(phones=["a@b.ru"], kind="mail"), {"sender", "subj"}, id="mail-needs-sender-subj"
+        add(phones=["a@b.ru"], kind="mail"), {"sender", "subject"}, id="mail-needs-sender-subj"
     ),
-    pytest.param(add(subj="Hi"), {"subj"}, id="subject-for-sms"),
+    pytest.param(add(subject="Hi"), {"subject"}, id="subject-for-sms"),
     pytest.param(add(sender="x" * 12), {"sender"}, id="sender-long"),
     pytest.param(add(sender2="SHOP"), {"sender2"}, id="sender2-without-auto-repeat"),
     pytest.param(add(time="tomorrow"), {"time"}, id="time-unknown-form"),
@@ -339,8 +360,8 @@ BAD_CALLS = [
     pytest.param(add(translit=3), {"translit"}, id="translit-range"),
     pytest.param(add(fileurl="ftp://x"), {"fileurl"}, id="fileurl-scheme"),
     pytest.param(
-        add(name="", phones=["x"], mes="", time="now", valid=99),
-        {"name", "phones", "mes", "time", "valid"},
+        add(name="", phones=["x"], text="", time="now", valid=99),
+        {"name", "phones", "text", "time", "valid"},
         id="everything-at-once",
     ),
     pytest.param(lambda s: s.mailings.get(0), {"id"}, id="get-id-zero"),

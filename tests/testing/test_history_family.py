@@ -301,9 +301,9 @@ async def test_stats_sum_up_the_period() -> None:
 @pytest.mark.parametrize(
     ("phone", "expected"),
     [
-        (MTS, OperatorInfo("МТС", "Россия", "Москва", "250", "01", "3")),
-        ("8 (920) 123-45-67", OperatorInfo("Мегафон", "Россия", "Москва", "250", "02", "3")),
-        ("79301234567", OperatorInfo("Мегафон", "Россия", "Новосибирская обл.", "250", "02", "7")),
+        (MTS, OperatorInfo("МТС", "Россия", "Москва", "250", "01", 3)),
+        ("8 (920) 123-45-67", OperatorInfo("Мегафон", "Россия", "Москва", "250", "02", 3)),
+        ("79301234567", OperatorInfo("Мегафон", "Россия", "Новосибирская обл.", "250", "02", 7)),
         ("77011234567", OperatorInfo("Kcell", "Казахстан", None, "401", "02", None)),
     ],
 )
@@ -314,6 +314,15 @@ async def test_operators_come_from_the_sample_numbering_table(
     emulator = Emulator(start=EMULATOR_START)
     async with emulator.client() as smsc:
         assert expected == await smsc.operators.get(phone)
+
+
+async def test_an_operator_time_zone_reads_as_hours_in_every_format(fmt: Format) -> None:
+    """The emulator's ``tz`` decodes to an int in all four formats, absent as None."""
+    emulator = Emulator(start=EMULATOR_START)
+    async with emulator.client(fmt=fmt) as smsc:
+        siberia = await smsc.operators.get("79301234567")
+        abroad = await smsc.operators.get("77011234567")
+    assert (7, None) == (siberia.tz, abroad.tz)
 
 
 async def test_a_number_of_no_known_operator_is_not_found() -> None:

@@ -15,6 +15,7 @@ from smsc_async import (
     InvalidDateError,
     Mailing,
     MailingCreated,
+    MailingStatus,
     MaybeAppliedError,
     NotFoundError,
 )
@@ -213,10 +214,10 @@ async def test_get_all_bounds_the_creation_date() -> None:
 
 
 async def test_the_sdk_round_trip_is_the_same_in_every_format(fmt: Format) -> None:
-    """Create, read, cancel and delete through the client in each format."""
+    """Create, read, cancel and delete through the client in each format; states are enums."""
     emulator = Emulator(start=EMULATOR_START)
     async with emulator.client(fmt=fmt) as smsc:
-        created = await smsc.mailings.add("Sale", [MTS], "20% off", sender="SHOP", cost=True)
+        created = await smsc.mailings.add("Sale", [MTS], "20% off", sender="SHOP", report_cost=True)
         later = await smsc.mailings.add("Later", [MEGAFON], "Soon", time=dt.timedelta(hours=1))
         await smsc.mailings.cancel(later.id)
         one = await smsc.mailings.get(created.id)
@@ -225,9 +226,11 @@ async def test_the_sdk_round_trip_is_the_same_in_every_format(fmt: Format) -> No
         with pytest.raises(NotFoundError):
             await smsc.mailings.get(later.id)
     assert MailingCreated(1, Decimal("1.60")) == created
-    sale = Mailing(1, "Sale", str(SENT), "SHOP", "20% off")
+    sale = Mailing(1, "Sale", MailingStatus.SENT, "SHOP", "20% off")
     assert sale == one
-    assert [sale, Mailing(2, "Later", str(CANCELLED), None, "Soon")] == every
+    assert [sale, Mailing(2, "Later", MailingStatus.CANCELLED, None, "Soon")] == every
+    assert [MailingStatus, MailingStatus] == [type(m.status) for m in every]
+    assert "20% off" == one.text
     assert [1] == list(emulator.mailings.mailings[DEFAULT_LOGIN])
 
 
