@@ -228,18 +228,21 @@ class SubclientsResource(Resource):
 
         Args:
             user: Its login.
-            amount: The sum, in the main account's currency, at most two decimals.
-                Assumption: a negative sum takes money back (the docs say "change in the
-                balance"); the server decides whether it allows that.
+            amount: The sum (``sum``), in the main account's currency, at most two
+                decimals, greater than zero.
             electronic_balance: Use the electronic balance (``balance2``).
 
         Raises:
-            ValidationError: A bad argument (zero, more than two decimals, not a number).
+            ValidationError: A bad argument (zero or negative, more than two decimals, not a
+                number).
             NotFoundError: No such subclient.
         """
         with checking(PAY.name) as check:
             check_login(check, "user", user)
-            rendered = money(check, "amount", amount, zero=False, negative=True)
+            # Seed 000 says sum is "the amount transferred to the client from the main
+            # account": a transfer one way, so a sum is positive, as in SubclientSpec.payment
+            # (one rule for both; the "change in the balance" heading names the command).
+            rendered = money(check, "amount", amount, zero=False)
             check.flag("electronic_balance", electronic_balance)
         await self._call(PAY, form(user=user, sum=rendered, balance2=electronic_balance))
 
@@ -253,11 +256,13 @@ class SubclientsResource(Resource):
         hide_deleted: bool = False,
         main_currency: bool = False,
         electronic_balance: bool = False,
+        main_balance: bool = False,
     ) -> list[SubclientStats]:
-        """Statistics over a period, of one subclient or of all with a balance of their own.
+        """Statistics over a period, of one subclient or of all of one kind.
 
         Give ``user`` or ``user_id`` for one subclient; neither for every subclient with an
-        independent balance (``reseller=1``).
+        independent balance (``reseller=1``), or, with ``main_balance``, every subclient
+        using the main account's balance (``reseller=0``).
 
         Args:
             start: First day (a date or ``"dd.mm.yyyy"``).
@@ -267,10 +272,12 @@ class SubclientsResource(Resource):
             hide_deleted: Leave deleted subclients out.
             main_currency: Sums in the main account's currency (``mycur``).
             electronic_balance: Statistics of the electronic balance (``balance2``).
+            main_balance: Without ``user``/``user_id``: the subclients on the main account's
+                balance (``reseller=0``) instead of those with their own (``reseller=1``).
 
         Raises:
-            ValidationError: A bad date (e.g. ``31.02.2024``), ``end`` before ``start``, or
-                both ``user`` and ``user_id``.
+            ValidationError: A bad date (e.g. ``31.02.2024``), ``end`` before ``start``,
+                both ``user`` and ``user_id``, or ``main_balance`` with either.
         """
         with checking(STATS.name) as check:
             period = _period(check, start, end)
@@ -283,12 +290,20 @@ class SubclientsResource(Resource):
                 hide_deleted=hide_deleted,
                 main_currency=main_currency,
                 electronic_balance=electronic_balance,
+                main_balance=main_balance,
             )
+            one = user is not None or user_id is not None
+            if main_balance is True and one:
+                check.fail("main_balance", "selects all subclients: not with user or user_id")
+        # Seed 000: reseller "0 or missing - sub-clients using the balance of the main
+        # account, 1 - the subclient with independent balance"; 0 is sent, not left out, so
+        # the request says which list it wants.
+        reseller = None if one else ("0" if main_balance else "1")
         params = form(
             **period,
             user=user,
             user_id=user_id,
-            reseller=user is None and user_id is None,
+            reseller=reseller,
             hide_deleted=hide_deleted,
             mycur=main_currency,
             balance2=electronic_balance,

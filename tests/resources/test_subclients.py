@@ -186,16 +186,16 @@ FORM_CASES = [
         id="pay-int-balance2",
     ),
     pytest.param(
-        lambda s: s.subclients.pay("sub1", "-10.5"),
-        "pay",
-        {"user": "sub1", "sum": "-10.5"},
-        id="pay-negative-str",
-    ),
-    pytest.param(
         lambda s: s.subclients.stats("01.01.2024"),
         "get_stat",
         {"start": "01.01.2024", "reseller": "1"},
         id="stats-all-resellers",
+    ),
+    pytest.param(
+        lambda s: s.subclients.stats("01.01.2024", main_balance=True),
+        "get_stat",
+        {"start": "01.01.2024", "reseller": "0"},
+        id="stats-all-on-main-balance",
     ),
     pytest.param(
         lambda s: s.subclients.stats(

@@ -151,6 +151,20 @@ BAD_CALLS = [
     pytest.param(lambda s: s.subclients.pay("sub1", 1.5), {"amount"}, id="pay-float"),
     pytest.param(lambda s: s.subclients.pay("sub1", Decimal("NaN")), {"amount"}, id="pay-nan"),
     pytest.param(lambda s: s.subclients.pay("", 10), {"user"}, id="pay-user"),
+    # Seed 000: sum is "transferred to the client from the main account", as payment= is.
+    pytest.param(lambda s: s.subclients.pay("sub1", "-10.5"), {"amount"}, id="pay-negative"),
+    pytest.param(lambda s: s.subclients.pay("sub1", -1), {"amount"}, id="pay-negative-int"),
+    # stats: main_balance chooses a list of all subclients, so not with one subclient
+    pytest.param(
+        lambda s: s.subclients.stats("01.01.2024", user="sub1", main_balance=True),
+        {"main_balance"},
+        id="stats-main-balance-with-user",
+    ),
+    pytest.param(
+        lambda s: s.subclients.stats("01.01.2024", main_balance=1),
+        {"main_balance"},
+        id="stats-main-balance-int",
+    ),
     # statistics
     pytest.param(lambda s: s.subclients.stats("31.02.2024"), {"start"}, id="stats-31-02"),
     pytest.param(lambda s: s.subclients.stats("2024-01-01"), {"start"}, id="stats-iso"),

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from smsc_async import Format, SubclientSettings, Tariff, TemplateTarget
+from smsc_async import AccountType, Format, SubclientSettings, Tariff, TemplateTarget
 from smsc_async.testing import Emulator
 
 # Virtual time: the four runs share the demo login's windows in this loop (3 changes a
@@ -58,3 +58,19 @@ async def test_every_reply_shape_decodes_to_equal_models_in_all_formats() -> Non
     assert all(row.id is not None for row in added)
     assert [None] == [row.id for row in refused]
     assert 14 == len(states)
+
+
+@pytest.mark.parametrize("fmt", list(Format))
+async def test_stats_on_the_main_balance_list_only_those_subclients(fmt: Format) -> None:
+    """stats(main_balance=True) asks reseller=0 and reads the main-balance subclients (seed 000)."""
+    emulator = Emulator()
+    today = emulator.wall_clock(0.0).date()
+    emulator.add_subclient("own", PASSWORD)
+    emulator.add_subclient("shared", PASSWORD, type=AccountType.MAIN_ACCOUNT)
+    emulator.add_subclient("mainbal", PASSWORD, type=AccountType.MAIN_BALANCE)
+    async with emulator.client(fmt=fmt) as smsc:
+        on_main = await smsc.subclients.stats(today, main_balance=True)
+        independent = await smsc.subclients.stats(today)
+    assert ["shared", "mainbal"] == [s.login for s in on_main]
+    assert ["own"] == [s.login for s in independent]
+    assert ["0", "1"] == [e.params["reseller"] for e in emulator.traffic]
