@@ -139,7 +139,7 @@ def check_sender_name(
         check.fail(field, "must be a non-empty string")
     elif mail:
         if not is_email(sender):
-            check.fail(field, "must be an e-mail address with mail=True")
+            check.fail(field, "must be an e-mail address (a name made with mail=True)")
     elif _DIGITS.fullmatch(sender):
         if len(sender) > _DIGITAL_NAME_MAX:
             check.fail(field, f"a digital name has at most 15 digits, got {len(sender)}")
@@ -147,6 +147,17 @@ def check_sender_name(
         check.fail(field, f"has at most 11 characters (15 if all digits), got {len(sender)}")
     elif not _NAME.fullmatch(sender):
         check.fail(field, "may hold only English letters, digits, '.', '-' and '_'")
+
+
+def _check_existing_name(check: Checks, sender: str | None) -> None:
+    """The name of an existing sender, for ``chg`` and ``del``: a name, or an e-mail address.
+
+    Seed 002 says ``mail=1`` adds "the sender's e-mail address" as a name; changing or
+    deleting one takes it by ``sender`` like any name, so an address (it holds ``@``, no
+    ordinary name can) is checked as one.
+    """
+    mail = isinstance(sender, str) and "@" in sender
+    check_sender_name(check, "sender", sender, mail=mail)
 
 
 def _check_digital(check: Checks, field: str, sender: str) -> None:
@@ -404,7 +415,8 @@ class SendersResource(Resource):
         """Change a sender name's comment, registrations or documents.
 
         Args:
-            sender: The name to change; or give ``id`` instead.
+            sender: The name to change (an e-mail address for a name made with
+                ``mail=True``); or give ``id`` instead.
             id: The id of the name to change.
             cmt: A new comment.
             register: Operators to register the name with.
@@ -419,7 +431,7 @@ class SendersResource(Resource):
         """
         with checking(CHANGE.name) as check:
             check.exactly_one(sender=sender, id=id)
-            check_sender_name(check, "sender", sender)
+            _check_existing_name(check, sender)
             _check_id(check, "id", id)
             check.text("cmt", cmt, max_len=COMMENT_MAX)
             check_user(check, user)
@@ -437,13 +449,15 @@ class SendersResource(Resource):
     ) -> None:
         """Delete a sender name, by name or by id (exactly one).
 
+        A name made with ``mail=True`` is deleted by its e-mail address.
+
         Raises:
             ValidationError: Both or neither of ``sender`` and ``id``, or a bad value.
             NotFoundError: No such name.
         """
         with checking(DELETE.name) as check:
             check.exactly_one(sender=sender, id=id)
-            check_sender_name(check, "sender", sender)
+            _check_existing_name(check, sender)
             _check_id(check, "id", id)
             check_user(check, user)
         await self._call(DELETE, form(sender=sender, id=id, user=user))
