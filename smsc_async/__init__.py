@@ -52,7 +52,7 @@ from smsc_async.errors import (
 )
 
 if TYPE_CHECKING:
-    from smsc_async._client import SmscClient
+    from smsc_async._client import ClientOptions, SmscClient
     from smsc_async._process import ProcessLimiter
     from smsc_async._state import LimiterBackend, Pause
     from smsc_async.models import (
@@ -118,6 +118,7 @@ if TYPE_CHECKING:
 
 # Loaded on first use; every other public name not loaded with the package is a model.
 _LAZY: dict[str, str] = {
+    "ClientOptions": "smsc_async._client",
     "SmscClient": "smsc_async._client",
     "ProcessLimiter": "smsc_async._process",
     "LimiterBackend": "smsc_async._state",
@@ -137,6 +138,7 @@ __all__ = [
     "CallSettings",
     "CallbackError",
     "ClientClosedError",
+    "ClientOptions",
     "CodeAlreadySentError",
     "Contact",
     "ContactGroup",

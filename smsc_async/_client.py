@@ -6,14 +6,16 @@ import functools
 import importlib
 import importlib.util
 import os
+import sys
 import weakref
 from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 
 import attrs
 
 from smsc_async import _otel, resources
+from smsc_async._calling import calling, label
 from smsc_async._commands import Command
 from smsc_async._config import (
     DEFAULT_BASE_URL,
@@ -35,7 +37,7 @@ from smsc_async._state import LimiterBackend
 from smsc_async._transport import UNSET, Transport, Unset
 from smsc_async._types import Files, Format, Rule
 from smsc_async._validation import Checks, checking, is_finite_seconds
-from smsc_async.errors import ClientClosedError
+from smsc_async.errors import ClientClosedError, FieldError, ValidationError
 from smsc_async.events import Event
 from smsc_async.http import ENGINES, Engine
 from smsc_async.resources._base import Resource
@@ -45,6 +47,12 @@ if TYPE_CHECKING:
     import httpx2
     from opentelemetry.metrics import MeterProvider
     from opentelemetry.trace import TracerProvider
+
+    # Only type checkers read it (the annotations are strings): no dependency at run time.
+    if sys.version_info >= (3, 11):
+        from typing import Unpack
+    else:
+        from typing_extensions import Unpack  # installed with anyio and cattrs
 
     from smsc_async.models.balance import Balance
     from smsc_async.resources import (
@@ -65,7 +73,7 @@ if TYPE_CHECKING:
         TemplatesResource,
     )
 
-__all__ = ["SmscClient"]
+__all__ = ["ClientOptions", "SmscClient"]
 
 T = TypeVar("T")
 _ABANDON_AFTER = 120.0  # a request given up on is cut after this long at the latest
@@ -84,6 +92,37 @@ def _seconds(check: Checks, field: str, value: object, *, zero: bool = False) ->
     if not (_positive(value) or (zero and value == 0 and not isinstance(value, bool))):
         wanted = "zero or more" if zero else "positive"
         check.fail(field, f"must be {wanted} (finite) seconds or None, got {value!r}")
+
+
+class ClientOptions(TypedDict, total=False):
+    """The keyword arguments of :class:`SmscClient`, for ``**options`` that pass them on.
+
+    :meth:`SmscClient.from_env` and ``Emulator.client()`` take them so that a type checker
+    refuses a misspelt option (``from_env(dedline=10)``) as it would in the constructor. A
+    test keeps it in step with the constructor's keywords and their types.
+    """
+
+    login: str | None
+    password: str | None
+    apikey: str | None
+    base_url: str
+    fmt: Format | int
+    timeout: float | Unset | None
+    deadline: float | None
+    retries: int
+    max_concurrency: int
+    margin: float
+    minute: float
+    rules: Mapping[str, Sequence[Rule]] | None
+    max_rate: float | None
+    max_reply_bytes: int
+    on_event: Callable[[Event], object] | None
+    http: Engine
+    http_client: httpx.AsyncClient | httpx2.AsyncClient | None
+    transport: httpx.AsyncBaseTransport | None
+    limiter: LimiterBackend | None
+    tracer_provider: TracerProvider | None
+    meter_provider: MeterProvider | None
 
 
 class SmscClient:
@@ -276,7 +315,9 @@ class SmscClient:
         self._views: weakref.WeakSet[CommandPath] = weakref.WeakSet()
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None, **options: Any) -> SmscClient:
+    def from_env(
+        cls, environ: Mapping[str, str] | None = None, **options: Unpack[ClientOptions]
+    ) -> SmscClient:
         """A client for the account the environment names.
 
         Reads ``SMSC_LOGIN`` and ``SMSC_PASSWORD``, or ``SMSC_APIKEY``, and ``SMSC_BASE_URL``
@@ -300,34 +341,48 @@ class SmscClient:
                 never echoed.
         """
         env = os.environ if environ is None else environ
-        found = {
-            keyword: env[name]
-            for keyword, name in (
-                ("login", ENV_LOGIN),
-                ("password", ENV_PASSWORD),
-                ("apikey", ENV_APIKEY),
-                ("base_url", ENV_BASE_URL),
-                ("http", ENV_HTTP),
-            )
-            if env.get(name)
-        }
+        # Assumption: whitespace around a value is never meant (a .env line's trailing
+        # space, a newline from `$(cat file)`); SMSC logins, passwords and keys hold none.
+        found: dict[str, str] = {}
+        source: dict[str, str] = {}  # keyword -> the variable it came from
+        for keyword, name in _ENV_OPTIONS:
+            value = env.get(name, "").strip()
+            if value:
+                found[keyword], source[keyword] = value, name
         credentials = {"login", "password", "apikey"}
         if credentials & options.keys():
             found = {k: v for k, v in found.items() if k not in credentials}
         settings: dict[str, Any] = {**found, **options}
-        if not credentials & settings.keys():
-            with checking("SmscClient.from_env") as check:
+        with checking("SmscClient.from_env") as check:
+            if not credentials & settings.keys():
                 check.fail(
                     "credentials",
                     f"set {ENV_LOGIN} and {ENV_PASSWORD}, or {ENV_APIKEY} (none is set)",
                 )
-        redis_url = env.get(ENV_REDIS_URL)
-        if not redis_url or "limiter" in options:
-            return cls(**settings)
+            elif "apikey" not in settings:
+                # Half a pair from the environment: name the variable that is missing.
+                for have, lacks in (("login", "password"), ("password", "login")):
+                    if have in found and lacks not in settings:
+                        given, missing = source[have], _ENV_NAME[lacks]
+                        check.fail(lacks, f"{missing} is not set or blank ({given} is)")
+        redis_url = env.get(ENV_REDIS_URL, "").strip()
+        owned = bool(redis_url) and "limiter" not in options
+        if owned:
+            settings["limiter"] = _redis_limiter(redis_url)
+        try:
+            client = cls(**settings)
+        except ValidationError as exc:
+            # The constructor names its keywords; say which variable a bad value came from.
+            errors = [
+                FieldError(e.field, f"{e.message} (from {source[e.field]})")
+                if e.field in source and e.field not in options
+                else e
+                for e in exc.errors
+            ]
+            raise ValidationError("SmscClient.from_env", errors) from None
         # Assumption: from_url connects lazily, so a limiter left unused by a bad option
-        # below holds no connection to close.
-        client = cls(**settings, limiter=_redis_limiter(redis_url))
-        client._owns_limiter = True  # the limiter it made is its own to close
+        # above holds no connection to close.
+        client._owns_limiter = owned  # the limiter it made is its own to close
         return client
 
     @property
@@ -464,21 +519,21 @@ class SmscClient:
         """The e-mail book (``mails.php``): the same methods as :attr:`contacts`."""
         from smsc_async.resources._books import MAILS  # noqa: PLC0415 - on first use
 
-        return resources.ContactsResource(self._call, MAILS)
+        return _named(resources.ContactsResource(self._call, MAILS), "mail_contacts")
 
     @functools.cached_property
     def mail_groups(self) -> GroupsResource:
         """Groups of the e-mail book: the same methods as :attr:`groups`."""
         from smsc_async.resources._books import MAILS  # noqa: PLC0415 - on first use
 
-        return resources.GroupsResource(self._call, MAILS)
+        return _named(resources.GroupsResource(self._call, MAILS), "mail_groups")
 
     @functools.cached_property
     def mail_blacklist(self) -> BlacklistResource:
         """The blacklist of e-mail addresses: the same methods as :attr:`blacklist`."""
         from smsc_async.resources._books import MAILS  # noqa: PLC0415 - on first use
 
-        return resources.BlacklistResource(self._call, MAILS)
+        return _named(resources.BlacklistResource(self._call, MAILS), "mail_blacklist")
 
     @functools.cached_property
     def history(self) -> HistoryResource:
@@ -507,7 +562,8 @@ class SmscClient:
 
     @functools.cached_property
     def _balance(self) -> BalanceResource:
-        return resources.BalanceResource(self._call)
+        # Its calls are named by balance() below: the user wrote smsc.balance().
+        return _named(resources.BalanceResource(self._call), "")
 
     async def balance(self, *, currency: bool = False) -> Balance:
         """The money on the account (``balance.php``).
@@ -521,7 +577,8 @@ class SmscClient:
         Returns:
             The balance (a ``Decimal``), with the currency when asked for.
         """
-        return await self._balance.get(currency=currency)
+        with calling("balance"):
+            return await self._balance.get(currency=currency)
 
     def _templates_as(self, login: str, password: str) -> OpTemplatesResource:
         return self.with_credentials(login=login, password=password).op_templates
@@ -531,7 +588,7 @@ class SmscClient:
     ) -> T:
         """The one path every command takes (see :mod:`smsc_async._path`)."""
         if self._closed:
-            raise ClientClosedError(f"{command.name}: the client is closed")
+            raise ClientClosedError(f"{label(command.name)}: the client is closed")
         return await self._path.call(command, params, files=files, options=self._options)
 
     @property
@@ -586,6 +643,26 @@ class SmscClient:
             f"<SmscClient account={config.credentials.account!r} base_url={config.base_url!r} "
             f"fmt={config.fmt.name}>"
         )
+
+
+# from_env's variables: (keyword, variable) pairs, and the variable of each keyword.
+_ENV_OPTIONS = (
+    ("login", ENV_LOGIN),
+    ("password", ENV_PASSWORD),
+    ("apikey", ENV_APIKEY),
+    ("base_url", ENV_BASE_URL),
+    ("http", ENV_HTTP),
+)
+_ENV_NAME = dict(_ENV_OPTIONS)
+
+
+R = TypeVar("R", bound=Resource)
+
+
+def _named(resource: R, family: str) -> R:
+    """``resource``, its calls named ``<family>.<method>`` in errors (see Resource)."""
+    resource._named_as(family)  # noqa: SLF001 - the client names the namespaces it makes
+    return resource
 
 
 def _redis_limiter(url: str) -> LimiterBackend:

@@ -30,6 +30,7 @@ from typing import Any, TypeVar
 import attrs
 
 from smsc_async import _retry, _wire
+from smsc_async._calling import label
 from smsc_async._coalesce import SharedReads
 from smsc_async._commands import Command, RetryClass
 from smsc_async._config import ClientConfig
@@ -121,7 +122,7 @@ class CommandPath:
         loop = asyncio.get_running_loop()
         with self._lock:
             if self.closed or self._transport.closed:
-                raise ClientClosedError(f"{command.name}: the client is closed")
+                raise ClientClosedError(f"{label(command.name)}: the client is closed")
             if loop is not self._loop:
                 self._enter(loop)
             self._busy += 1

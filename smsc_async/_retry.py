@@ -13,6 +13,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from smsc_async._calling import label
 from smsc_async._commands import Command, RetryClass
 from smsc_async.errors import (
     ClientClosedError,
@@ -95,7 +96,7 @@ def closed_error(command: Command[Any], *, sent: bool = False) -> SmscError:
     """
     if not sent or command.retry is RetryClass.SAFE_READ:
         when = "before its answer came" if sent else "before it was sent"
-        return ClientClosedError(f"{command.name}: the client was closed {when}")
+        return ClientClosedError(f"{label(command.name)}: the client was closed {when}")
     return MaybeAppliedError(
         "the client was closed before the answer came; the request may have been applied, "
         "so it is not repeated",
@@ -107,7 +108,7 @@ def closed_error(command: Command[Any], *, sent: bool = False) -> SmscError:
 def unreadable(command: Command[Any], exc: ParseError) -> MaybeAppliedError:
     """A change or a send whose answer came but could not be read: it was processed."""
     # str(exc), not its body: ParseError's own text is what may be shown (redacted).
-    detail = str(exc).removeprefix(f"{command.name}: ")
+    detail = str(exc).removeprefix(f"{label(command.name, exc.call)}: ")
     return MaybeAppliedError(
         f"the answer could not be read ({detail}); the request may have been applied, so "
         "it is not repeated",

@@ -22,10 +22,11 @@ import threading
 import time
 from collections.abc import AsyncGenerator, Mapping
 from types import ModuleType
+from urllib.parse import urlsplit
 
 import attrs
 
-from smsc_async._secret import Secret, reveal
+from smsc_async._secret import Secret, redact, reveal
 from smsc_async._types import Files
 from smsc_async._version import __version__
 from smsc_async.errors import EventLoopError, TransportError
@@ -158,6 +159,8 @@ class Transport:
         engine: Engine = "default",
     ) -> None:
         self._base_url = base_url
+        parts = urlsplit(base_url)  # host[:port], never userinfo: what errors name
+        self._server = parts.netloc.rpartition("@")[2] or base_url
         self._max_reply = max_reply_bytes
         self._max_connections = max_connections
         self._given = http_client
@@ -321,9 +324,9 @@ class Transport:
                 )
                 response = await pool.sender.handle_async_request(request)
         except self._not_sent as exc:
-            raise TransportError(_describe(exc), command=command, request_sent=False) from None
+            raise self._failed(exc, command, sent=False) from exc
         except self._http_error as exc:
-            raise TransportError(_describe(exc), command=command, request_sent=True) from None
+            raise self._failed(exc, command, sent=True) from exc
         try:
             if response.status_code != _HTTP_OK:
                 raise TransportError(
@@ -334,7 +337,7 @@ class Transport:
                 )
             content = await self._read(response)
         except self._http_error as exc:
-            raise TransportError(_describe(exc), command=command, request_sent=True) from None
+            raise self._failed(exc, command, sent=True) from exc
         finally:
             await response.aclose()
         if log.isEnabledFor(logging.DEBUG):
@@ -346,6 +349,18 @@ class Transport:
                 time.perf_counter() - started,
             )
         return RawReply(response.status_code, content, _charset(response))
+
+    def _failed(self, exc: Exception, command: str, *, sent: bool) -> TransportError:
+        """The error for an httpx failure: it names the server; ``exc`` stays its cause.
+
+        The cause's own words are redacted in place (a proxy's message may quote what it
+        was sent), so the chained traceback shows no secret either.
+        """
+        exc.args = tuple(redact(a) if isinstance(a, str) else a for a in exc.args)
+        where = "cannot reach" if not sent else "no usable answer from"
+        return TransportError(
+            f"{where} {self._server}: {_describe(exc)}", command=command, request_sent=sent
+        )
 
     async def _read(self, response: httpx.Response) -> bytes:
         """The body, up to ``max_reply_bytes``; past it, stop reading (closing the stream).

@@ -34,6 +34,11 @@ Everything the SDK raises on purpose derives from :class:`SmscError`::
     │   └── SignatureError          its signature is missing or wrong (or crc32, not allowed)
     └── ValidationError         bad input, raised before any request (also a ValueError)
 
+Errors name the Python call that raised them first, the wire command after it in brackets
+when it differs: ``contacts.add [phones.add]: SMSC error 7 (invalid number)``. ``command``
+stays the wire command (what rule overrides and logs use) and ``call`` is the Python one
+(``None`` outside a resource call, e.g. raised by the constructor).
+
 The four wire formats' error envelopes all map to the same class through
 :func:`api_error_class`. No exception text ever contains a password or an API key: the
 messages are built from the server's description, the command name and field names, and
@@ -52,6 +57,7 @@ from typing import ClassVar
 
 import attrs
 
+from smsc_async._calling import current_call, label
 from smsc_async._secret import redact
 
 __all__ = [
@@ -107,7 +113,8 @@ class TransportError(SmscError):
     """No usable answer reached us: connection failure, timeout, HTTP error page.
 
     Attributes:
-        command: The SMSC command, e.g. ``"senders.add"``.
+        command: The SMSC command, e.g. ``"phones.add"``.
+        call: The Python call that raised it, e.g. ``"contacts.add"``.
         request_sent: ``False`` when the request certainly never reached the server (it is
             then safe to retry anything); ``True`` when it may have been processed.
         status_code: The HTTP status when the server (or a proxy) answered with an error page.
@@ -121,7 +128,8 @@ class TransportError(SmscError):
         request_sent: bool,
         status_code: int | None = None,
     ) -> None:
-        super().__init__(f"{command}: {message}")
+        self.call = current_call()
+        super().__init__(f"{label(command, self.call)}: {message}")
         self.command = command
         self.request_sent = request_sent
         self.status_code = status_code
@@ -239,7 +247,8 @@ class ApiError(SmscError):
     Attributes:
         code: SMSC's error number.
         message: SMSC's short description (an English token such as ``"authorise error"``).
-        command: The SMSC command, e.g. ``"senders.add"``.
+        command: The SMSC command, e.g. ``"phones.add"``.
+        call: The Python call that raised it, e.g. ``"contacts.add"``.
         id: The message id, for the send errors that carry one (3, 6, 7, 8); else ``None``.
     """
 
@@ -256,7 +265,8 @@ class ApiError(SmscError):
         detail = f"SMSC error {code}" + (f" ({message})" if message else "")
         if id is not None:
             detail += f", message id {id}"
-        super().__init__(f"{command}: {detail}")
+        self.call = current_call()
+        super().__init__(f"{label(command, self.call)}: {detail}")
         self.code = code
         self.message = redact(message)
         self.command = command
@@ -375,11 +385,11 @@ class DeadlineTooShortError(RateLimitError):
         self.reason = reason
         # Its own text, not ApiError's "SMSC error 9 (...)" (SMSC never answered): args is
         # what str(), logs and error trackers show.
-        self.args = (f"{command}: {self.message}",)
+        self.args = (f"{label(command, self.call)}: {self.message}",)
 
     def __repr__(self) -> str:
         # Refused here, before sending; ``code`` stays 9 only so handlers of SMSC's 9 match.
-        what = f"{self.command}: refused locally, nothing was sent"
+        what = f"{label(self.command, self.call)}: refused locally, nothing was sent"
         return (
             f"{type(self).__name__}({what!r}, reason={redact(self.reason)!r}, "
             f"retry_after={self.retry_after!r})"
@@ -403,6 +413,7 @@ class ParseError(SmscError):
 
     Attributes:
         command: The SMSC command.
+        call: The Python call that raised it, e.g. ``"contacts.list"``.
         fmt: The wire format the answer was read as (0-3).
         excerpt: The start of the offending body, for diagnosis, credentials masked.
     """
@@ -413,7 +424,9 @@ class ParseError(SmscError):
         # Each part on its own: a value cut short at the end of one must not run on into
         # the next. The whole message is redacted again by SmscError (idempotent).
         message, excerpt = redact(message), redact(excerpt)
-        where = f"{command}: " if command else ""
+        self.call = current_call()
+        where = label(command, self.call)
+        where = f"{where}: " if where else ""
         shown = f" [fmt={fmt}, body starts {excerpt!r}]" if fmt is not None else ""
         super().__init__(f"{where}{message}{shown}")
         self.reason = message
@@ -462,6 +475,7 @@ class ValidationError(SmscError, ValueError):
 
     Attributes:
         command: The command (or ``"SmscClient"``) whose arguments were checked.
+        call: The Python call that raised it, e.g. ``"contacts.add"``.
         errors: Every problem found, in argument order.
     """
 
@@ -469,9 +483,10 @@ class ValidationError(SmscError, ValueError):
 
     def __init__(self, command: str, errors: Iterable[FieldError]) -> None:
         self.command = command
+        self.call = current_call()
         self.errors = tuple(errors)
         listed = "; ".join(str(e) for e in self.errors)
-        super().__init__(f"invalid arguments for {command}: {listed}")
+        super().__init__(f"invalid arguments for {label(command, self.call)}: {listed}")
 
     @property
     def fields(self) -> tuple[str, ...]:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import httpx
 import pytest
 import respx
 
@@ -24,6 +26,7 @@ from smsc_async import (
     OperationFailedError,
     ParametersError,
     RateLimitError,
+    SendUnconfirmedError,
     SmscClient,
     SmscError,
     UndeliverableError,
@@ -41,8 +44,8 @@ Call = Callable[[SmscClient], Awaitable[Any]]
 COMMANDS: dict[str, tuple[str, Call]] = {
     "tariffs.get": ("get.php", lambda smsc: smsc.tariffs.get()),
     "senders.get": ("senders.php", lambda smsc: smsc.senders.list(all=True)),
-    "senders.add": ("senders.php", lambda smsc: smsc.senders.add("my_shop", cmt="test")),
-    "senders.chg": ("senders.php", lambda smsc: smsc.senders.change("my_shop", cmt="new")),
+    "senders.add": ("senders.php", lambda smsc: smsc.senders.add("my_shop", comment="test")),
+    "senders.chg": ("senders.php", lambda smsc: smsc.senders.change("my_shop", comment="new")),
     "senders.del": ("senders.php", lambda smsc: smsc.senders.delete(id=5)),
     "senders.send_code": ("senders.php", lambda smsc: smsc.senders.send_code("79999999999")),
     "senders.check_code": (
@@ -310,3 +313,116 @@ async def test_validation_error_before_any_request(router: respx.MockRouter) -> 
             await smsc.senders.delete("my_shop", id=5)
     assert isinstance(caught.value, ValidationError)
     assert not route.called
+
+
+# -- errors name the Python call the user wrote, the wire command in brackets ----------
+
+
+async def _made(result: object) -> None:
+    """Await a coroutine; an iterator's checks already ran when it was made."""
+    if isinstance(result, Awaitable):
+        await result
+
+
+@pytest.mark.parametrize(
+    ("family", "call", "expected"),
+    [
+        ("contacts", lambda smsc: smsc.contacts.add("not a phone"), "contacts.add [phones.add]"),
+        (
+            "mail_contacts",
+            lambda smsc: smsc.mail_contacts.add("not an address"),
+            "mail_contacts.add [mails.add]",
+        ),
+        ("mailings", lambda smsc: smsc.mailings.add(""), "mailings.add [jobs.add]"),
+        (
+            "subclients",
+            lambda smsc: smsc.subclients.detailed_stats("32.13.2026"),
+            "subclients.detailed_stats [users.get_stat_all]",
+        ),
+        ("senders", lambda smsc: smsc.senders.add(""), "senders.add"),
+        ("blacklist", lambda smsc: smsc.blacklist.iterate(page_size=0), "blacklist.iterate"),
+    ],
+)
+async def test_validation_errors_name_the_python_call(
+    family: str, call: Callable[[SmscClient], Any], expected: str
+) -> None:
+    """A bad argument is reported for the call written (``contacts.add``), wire command after."""
+    async with make_client() as smsc:
+        with pytest.raises(ValidationError) as caught:
+            await _made(call(smsc))
+    assert str(caught.value).startswith(f"invalid arguments for {expected}"), str(caught.value)
+    assert family == (caught.value.call or "").split(".")[0]
+
+
+async def test_an_smsc_error_names_the_python_call_and_the_wire_command(
+    router: respx.MockRouter,
+) -> None:
+    """SMSC's error to contacts.add reads ``contacts.add [phones.add]: SMSC error 7 ...``."""
+    router.post("phones.php").mock(
+        return_value=reply('{"error": "invalid number", "error_code": 7}')
+    )
+    async with make_client(retries=0) as smsc:
+        with pytest.raises(InvalidNumberError) as caught:
+            await smsc.contacts.add("79990000001")
+    error = caught.value
+    assert "contacts.add [phones.add]: SMSC error 7 (invalid number)" == str(error)
+    assert ("phones.add", "contacts.add") == (error.command, error.call)
+
+
+async def test_a_rate_limit_error_names_the_python_call(router: respx.MockRouter) -> None:
+    """Error 9 to subclients.detailed_stats names it, then ``users.get_stat_all``."""
+    router.post("users.php").mock(
+        return_value=reply('{"error": "duplicate request, wait a minute", "error_code": 9}')
+    )
+    async with make_client(retries=0) as smsc:
+        with pytest.raises(RateLimitError) as caught:
+            await smsc.subclients.detailed_stats("01.01.2026")
+    assert str(caught.value).startswith("subclients.detailed_stats [users.get_stat_all]: ")
+
+
+async def test_an_iterators_page_error_names_the_iterating_call(router: respx.MockRouter) -> None:
+    """A page of mail_contacts.iterate() that fails names ``mail_contacts.iterate [mails.get]``."""
+    router.post("mails.php").mock(return_value=reply('{"error": "parameters", "error_code": 1}'))
+    async with make_client(retries=0) as smsc:
+        with pytest.raises(ParametersError) as caught:
+            async for _ in smsc.mail_contacts.iterate():
+                pass
+    assert str(caught.value).startswith("mail_contacts.iterate [mails.get]: ")
+
+
+async def test_an_unconfirmed_send_names_the_call(router: respx.MockRouter) -> None:
+    """A send whose answer was lost names ``messages.send`` (the wire command is the same)."""
+    router.post("send.php").mock(side_effect=httpx.ReadTimeout("timed out"))
+    async with make_client(retries=0) as smsc:
+        with pytest.raises(SendUnconfirmedError) as caught:
+            await smsc.messages.send("79990000001", "hello", id=5)
+    assert str(caught.value).startswith("messages.send: ")
+    assert "messages.send" == caught.value.call
+
+
+async def test_the_balance_names_smsc_balance(router: respx.MockRouter) -> None:
+    """``smsc.balance()`` is what the user wrote: its errors say ``balance [balance.get]``."""
+    router.post("balance.php").mock(return_value=reply('{"error": "x", "error_code": 2}'))
+    async with make_client(retries=0) as smsc:
+        with pytest.raises(AuthError) as caught:
+            await smsc.balance()
+    assert str(caught.value).startswith("balance [balance.get]: ")
+
+
+async def test_concurrent_calls_keep_their_own_names(router: respx.MockRouter) -> None:
+    """Two calls failing at once each name their own call (the name is per task)."""
+    router.post("phones.php").mock(return_value=reply('{"error": "x", "error_code": 1}'))
+    router.post("mails.php").mock(return_value=reply('{"error": "x", "error_code": 1}'))
+    async with make_client(retries=0) as smsc:
+        errors = await asyncio.gather(
+            smsc.contacts.delete("79990000001"),
+            smsc.mail_contacts.delete("a@example.com"),
+            return_exceptions=True,
+        )
+    assert ["contacts.delete", "mail_contacts.delete"] == [getattr(e, "call", None) for e in errors]
+
+
+def test_errors_outside_a_call_name_the_command_alone() -> None:
+    """Built outside a resource call, an error names its command as before."""
+    error = ApiError(1, "x", command="senders.add")
+    assert ("senders.add: SMSC error 1 (x)", None) == (str(error), error.call)

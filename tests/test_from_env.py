@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
+import inspect
+import socket
+import traceback
+from typing import Any
+
+import httpx
 import pytest
 
-from smsc_async import AuthError, Format, SmscClient, Tariffs, ValidationError
+from smsc_async import (
+    AuthError,
+    ClientOptions,
+    Format,
+    SmscClient,
+    Tariffs,
+    TransportError,
+    ValidationError,
+)
 from smsc_async.testing import DEFAULT_APIKEY, DEFAULT_LOGIN, DEFAULT_PASSWORD, Emulator, serving
 from tests._support import APIKEY, LOGIN, PASSWORD
 
@@ -179,7 +193,7 @@ def test_secrets_are_not_in_the_clients_repr(env: dict[str, str]) -> None:
     ids=["both", "password-and-apikey", "password-only", "bad-options"],
 )
 def test_secrets_are_not_in_validation_errors(
-    env: dict[str, str], options: dict[str, object]
+    env: dict[str, str], options: dict[str, Any]
 ) -> None:
     """A refused configuration's message and fields hold no password and no API key."""
     with pytest.raises(ValidationError) as caught:
@@ -222,3 +236,63 @@ async def test_a_wrong_env_password_is_an_auth_error_without_the_password() -> N
                 await smsc.tariffs.get()
     assert "wr0ng-SECRET" not in str(caught.value)
     assert [2] == [e.error_code for e in emulator.traffic]
+
+
+def test_whitespace_around_the_variables_is_stripped() -> None:
+    """A trailing newline or space (a .env file, ``$(cat file)``) is not part of a credential."""
+    env = {"SMSC_LOGIN": f"  {LOGIN}\n", "SMSC_PASSWORD": f"{PASSWORD} \n", "SMSC_BASE_URL": ""}
+    assert (LOGIN, PASSWORD, None) == credentials_of(SmscClient.from_env(env))
+    assert (None, None, APIKEY) == credentials_of(
+        SmscClient.from_env({"SMSC_APIKEY": f"\t{APIKEY}"})
+    )
+
+
+def test_a_blank_password_names_the_variable_missing() -> None:
+    """SMSC_PASSWORD of spaces counts as unset, and the error names SMSC_PASSWORD."""
+    with pytest.raises(ValidationError) as caught:
+        SmscClient.from_env({"SMSC_LOGIN": LOGIN, "SMSC_PASSWORD": "   "})
+    assert ("password",) == caught.value.fields
+    assert "SMSC_PASSWORD is not set or blank (SMSC_LOGIN is)" in str(caught.value)
+
+
+def test_a_bad_value_from_the_environment_names_its_variable() -> None:
+    """A bad SMSC_BASE_URL is reported as coming from SMSC_BASE_URL."""
+    env = {"SMSC_APIKEY": APIKEY, "SMSC_BASE_URL": "ftp://example.com/"}
+    with pytest.raises(ValidationError) as caught:
+        SmscClient.from_env(env)
+    assert ("base_url",) == caught.value.fields
+    assert "(from SMSC_BASE_URL)" in str(caught.value)
+
+
+async def test_an_unreachable_server_is_named_and_httpx_is_the_cause() -> None:
+    """A closed port: TransportError names host:port, chains httpx's error, shows no password."""
+    with socket.socket() as probe:  # a port nothing listens on (bound, then closed)
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        "SMSC_LOGIN": LOGIN,
+        "SMSC_PASSWORD": PASSWORD,
+        "SMSC_BASE_URL": f"http://127.0.0.1:{port}/sys/",
+    }
+    async with SmscClient.from_env(env, retries=0) as smsc:
+        with pytest.raises(TransportError) as caught:
+            await smsc.tariffs.get()
+    error = caught.value
+    assert f"cannot reach 127.0.0.1:{port}" in str(error)
+    assert isinstance(error.__cause__, httpx.ConnectError)
+    assert error.request_sent is False
+    shown = "".join(traceback.format_exception(error))
+    assert "ConnectError" in shown
+    assert PASSWORD not in shown
+
+
+def test_client_options_are_the_constructors_keywords() -> None:
+    """ClientOptions (from_env's and Emulator.client's options) is __init__'s keywords, typed."""
+    parameters = dict(inspect.signature(SmscClient.__init__).parameters)
+    del parameters["self"]
+    declared = {
+        name: getattr(hint, "__forward_arg__", hint)
+        for name, hint in ClientOptions.__annotations__.items()
+    }
+    assert {name: p.annotation for name, p in parameters.items()} == declared
+    assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in parameters.values())

@@ -59,7 +59,7 @@ async def test_writes_are_never_coalesced() -> None:
     async with emulator.client() as smsc:
         await smsc.senders.add("shop")
         await asyncio.gather(
-            smsc.senders.change("shop", cmt="x"), smsc.senders.change("shop", cmt="x")
+            smsc.senders.change("shop", comment="x"), smsc.senders.change("shop", comment="x")
         )
     assert ["senders.add", "senders.chg", "senders.chg"] == [x.command for x in emulator.traffic]
 
@@ -375,7 +375,9 @@ async def test_a_body_in_the_wrong_format_to_a_write_may_have_been_applied(
             await smsc.subclients.pay("shop1", 10)
     assert not isinstance(caught.value, SendUnconfirmedError)
     assert isinstance(caught.value.__cause__, ParseError)
-    assert str(caught.value.__cause__).removeprefix("users.pay: ") in str(caught.value)
+    where = "subclients.pay [users.pay]: "  # the call the user wrote, the wire command
+    assert str(caught.value).startswith(where)
+    assert str(caught.value.__cause__).removeprefix(where) in str(caught.value)
     assert "may have been applied" in str(caught.value)
     assert (True, 1) == (caught.value.request_sent, route.call_count)
 

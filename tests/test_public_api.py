@@ -21,6 +21,7 @@ EXPECTED = [
     "CallSettings",
     "CallbackError",
     "ClientClosedError",
+    "ClientOptions",
     "CodeAlreadySentError",
     "Contact",
     "ContactGroup",

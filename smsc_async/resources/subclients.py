@@ -417,7 +417,7 @@ def _refusal(spec: object, seen: set[str]) -> ValidationError | None:
 
 def _check_spec(spec: object, seen: set[str]) -> None:
     """Every check a spec's requests would make, before any is sent."""
-    with checking("users.provision") as check:
+    with checking("subclients.provision") as check:
         if not isinstance(spec, SubclientSpec):
             check.fail("spec", f"must be a SubclientSpec, got {type(spec).__name__}")
             return

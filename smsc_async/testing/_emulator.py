@@ -13,10 +13,11 @@ import asyncio
 import datetime as dt
 import logging
 import math
+import sys
 from collections import Counter
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import attrs
@@ -47,6 +48,14 @@ from smsc_async.testing._templates import TemplatesFamily
 from smsc_async.testing._transport import EmulatorTransport
 from smsc_async.testing._users import UsersFamily
 from smsc_async.testing._workbench import workbench_routes
+
+if TYPE_CHECKING:
+    from smsc_async import ClientOptions
+
+    if sys.version_info >= (3, 11):
+        from typing import Unpack
+    else:
+        from typing_extensions import Unpack  # installed with anyio and cattrs
 
 __all__ = ["DEFAULT_APIKEY", "DEFAULT_LOGIN", "DEFAULT_PASSWORD", "Account", "Emulator", "Exchange"]
 
@@ -447,14 +456,13 @@ class Emulator:
         """An httpx transport into this emulator, from client address ``ip``."""
         return EmulatorTransport(self, ip=ip)
 
-    def client(self, **kwargs: Any) -> SmscClient:
+    def client(self, *, ip: str = "127.0.0.1", **kwargs: Unpack[ClientOptions]) -> SmscClient:
         """An :class:`~smsc_async.SmscClient` wired to this emulator in process.
 
         Keyword arguments go to ``SmscClient`` and override the defaults (the default
         account's credentials, ``apikey=`` replacing them; the emulator's ``minute``);
         ``ip=`` sets the client's address.
         """
-        ip = kwargs.pop("ip", "127.0.0.1")
         options: dict[str, Any] = {"base_url": "http://smsc.emulator/sys/"}
         if "apikey" not in kwargs:
             options.update(login=DEFAULT_LOGIN, password=DEFAULT_PASSWORD)

@@ -83,7 +83,7 @@ async def script(fmt: Format) -> dict[str, object]:
     async with emulator.client(fmt=fmt) as smsc:
         out["tariffs"] = await smsc.tariffs.get()
         out["ids"] = [
-            await smsc.senders.add("shop", cmt="a, b", register=[Registration.MTS_STEP]),
+            await smsc.senders.add("shop", comment="a, b", register=[Registration.MTS_STEP]),
             await smsc.senders.add("cafe"),
             await smsc.senders.add(PHONE),
         ]
@@ -93,7 +93,7 @@ async def script(fmt: Format) -> dict[str, object]:
                 out[f"list all={all_} ops={operators}"] = await smsc.senders.list(
                     all=all_, operators=operators
                 )
-        await smsc.senders.change("cafe", cmt="changed", register=[Registration.TELE2])
+        await smsc.senders.change("cafe", comment="changed", register=[Registration.TELE2])
         out["unknown change"] = await refusal(smsc.senders.change(id=99))
         await smsc.senders.delete("shop")
         out["unknown delete"] = await refusal(smsc.senders.delete("shop"))
@@ -163,7 +163,7 @@ async def test_a_duplicate_name_is_refused_with_error_5() -> None:
     async with emulator.client() as smsc:
         await smsc.senders.add("shop")
         with pytest.raises(OperationFailedError) as caught:
-            await smsc.senders.add("shop", cmt="again")
+            await smsc.senders.add("shop", comment="again")
         assert ["shop"] == names(await smsc.senders.list(all=True))
     assert 5 == caught.value.code
 
@@ -326,7 +326,7 @@ async def test_from_date_filters_by_the_date_of_the_last_status_change(
         await smsc.senders.add("bar")  # never changed at an operator
         await asyncio.sleep(UNTIL_MIDNIGHT)
         await smsc.senders.change("shop", register=[Registration.BEE_STEP])  # 02.01 00:00
-        await smsc.senders.change("bar", cmt="a comment is no status change")
+        await smsc.senders.change("bar", comment="a comment is no status change")
         listed = await smsc.senders.list(from_date=from_date)
     assert expected == names(listed)
     assert dt.datetime(2026, 1, 2, tzinfo=dt.timezone(dt.timedelta(hours=3))) == (
@@ -389,7 +389,7 @@ async def test_the_apikey_authenticates_as_its_account() -> None:
     ],
     ids=["unknown-apikey", "wrong-password", "unknown-login", "md5-of-wrong", "cut-md5"],
 )
-async def test_bad_credentials_are_refused_with_error_2(credentials: dict[str, str]) -> None:
+async def test_bad_credentials_are_refused_with_error_2(credentials: dict[str, Any]) -> None:
     """An unknown API key, login or password (plain or MD5) answers AuthError (2)."""
     emulator = Emulator(start=EMULATOR_START)
     async with emulator.client(**credentials) as smsc:
