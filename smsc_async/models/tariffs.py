@@ -19,8 +19,8 @@ class TariffZone:
     Attributes:
         zone: The zone's code.
         name: The zone's name; free text that may contain commas.
-        api: Price of an SMS sent through the API.
-        mass: Price of an SMS sent from the personal account.
+        api: Price of an SMS sent through the API (``None``: the server left it empty).
+        mass: Price of an SMS sent from the personal account (``None``: left empty).
         mms: Price of an MMS, if the zone offers it.
         hlr: Price of an HLR request, if the zone offers it.
         call: Price of a voice message, if the zone offers it.
@@ -29,10 +29,12 @@ class TariffZone:
 
     zone: str
     name: str
-    api: Decimal
-    mass: Decimal
-    # Assumption: SMS prices always exist for a zone (that is what a zone is for), while a
-    # zone may lack MMS, HLR or calls; an empty value there decodes to None.
+    # Assumption: seed 003 shows every price of a zone as a plain value and says none may
+    # be missing; an empty one (a zone without SMS through one channel, or not priced yet)
+    # is read as absent, like an empty MMS, HLR or call price, so that one zone never fails
+    # the whole price list.
+    api: Decimal | None = None
+    mass: Decimal | None = None
     mms: Decimal | None = None
     hlr: Decimal | None = None
     call: Decimal | None = None

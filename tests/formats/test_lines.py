@@ -134,10 +134,10 @@ def test_status_key_after_sender_without_all_flag_fills_status() -> None:
     [
         (LIST, "name = a", "reply[0].id"),
         (LIST, "name = a, id = 1\nid = 2", "reply[1].sender"),
-        (GET_PRICE, "zone = 1, name = Russia, api = 1.5", "reply.zones[0].mass"),
+        (GET_PRICE, "zone = 1, api = 1.5, mass = 1.6", "reply.zones[0].name"),
         (GET_PRICE, "mccmnc = 25001", "reply.codes[0].cost"),
     ],
-    ids=["sender-no-id", "second-line-no-name", "zone-no-mass", "code-no-cost"],
+    ids=["sender-no-id", "second-line-no-name", "zone-no-name", "code-no-cost"],
 )
 def test_missing_field_is_parse_error_naming_it(
     command: Command[Any], body: str, path: str
