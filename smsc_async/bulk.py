@@ -18,6 +18,8 @@ stops the items in progress and still returns a report::
         print(item.item, item.steps, item.error)
 
 Every item ends in a :class:`ItemResult`: :attr:`~ItemStatus.DONE` with the worker's value,
+:attr:`~ItemStatus.PARTLY_DONE` when the worker raised :class:`PartlyDone` (every step ran,
+but SMSC refused part of the work: its value and what was refused),
 :attr:`~ItemStatus.FAILED` with the exception that ended it,
 :attr:`~ItemStatus.MAYBE_APPLIED` when it ended in a :class:`~smsc_async.MaybeAppliedError`
 (a step whose outcome is unknown: it may have happened at SMSC), or
@@ -40,7 +42,7 @@ import attrs
 
 from smsc_async.errors import MaybeAppliedError
 
-__all__ = ["BulkJob", "BulkReport", "ItemResult", "ItemStatus", "Progress", "run"]
+__all__ = ["BulkJob", "BulkReport", "ItemResult", "ItemStatus", "PartlyDone", "Progress", "run"]
 
 S = TypeVar("S")
 R = TypeVar("R")
@@ -56,6 +58,12 @@ class ItemStatus(enum.Enum):
 
     DONE = "done"
     """Every step succeeded."""
+    PARTLY_DONE = "partly_done"
+    """The steps ran, but SMSC refused part of the work (e.g. an operator template for a
+    sender name it does not accept): ``value`` holds what was made, ``error`` (a
+    :class:`PartlyDone`) what was refused. Not failed: running the item again would repeat
+    the steps that worked; finish the refused part on its own.
+    """
     FAILED = "failed"
     """A step failed (or the item was refused before any request): see ``error``.
 
@@ -75,6 +83,21 @@ class ItemStatus(enum.Enum):
     """The job was cancelled before the item finished (or before it began)."""
 
 
+class PartlyDone(Exception):  # noqa: N818 - an outcome a worker reports, not a failure
+    """Raised by a worker whose steps ran but part of whose work SMSC refused.
+
+    The item ends :attr:`ItemStatus.PARTLY_DONE` with ``value`` as its value and this
+    exception as its error, its message saying what was refused.
+
+    Attributes:
+        value: What the worker made (as it would have returned it).
+    """
+
+    def __init__(self, message: str, value: Any) -> None:
+        super().__init__(message)
+        self.value = value
+
+
 @attrs.frozen
 class ItemResult(Generic[S, R]):
     """One item's outcome.
@@ -82,10 +105,11 @@ class ItemResult(Generic[S, R]):
     Attributes:
         index: The item's position in the job.
         item: The item itself.
-        status: Done, failed, maybe applied or not done.
-        value: The worker's result, when done.
+        status: Done, partly done, failed, maybe applied or not done.
+        value: The worker's result, when done or partly done.
         error: The exception that ended it, when failed or maybe applied (then a
-            :class:`~smsc_async.MaybeAppliedError`).
+            :class:`~smsc_async.MaybeAppliedError`); what was refused when partly done
+            (a :class:`PartlyDone`).
         steps: The steps the worker completed, in order.
     """
 
@@ -102,13 +126,14 @@ class Progress(Generic[S, R]):
     """Where a job stands, reported each time an item finishes.
 
     Attributes:
-        finished: Items finished so far (done, failed or maybe applied); reaches ``total``
-            at the end.
+        finished: Items finished so far (done, partly done, failed or maybe applied);
+            reaches ``total`` at the end.
         total: Items in the job.
         done: Items done so far.
         failed: Items failed so far (not counting those maybe applied).
         result: The item that just finished.
         maybe_applied: Items so far whose last step's outcome is unknown.
+        partly_done: Items so far whose steps ran but part of whose work was refused.
     """
 
     finished: int
@@ -117,6 +142,7 @@ class Progress(Generic[S, R]):
     failed: int
     result: ItemResult[S, R]
     maybe_applied: int = 0
+    partly_done: int = 0
 
 
 @attrs.frozen
@@ -138,6 +164,11 @@ class BulkReport(Generic[S, R]):
     def done(self) -> tuple[ItemResult[S, R], ...]:
         """The items done."""
         return self._having(ItemStatus.DONE)
+
+    @property
+    def partly_done(self) -> tuple[ItemResult[S, R], ...]:
+        """The items whose steps ran but part of whose work SMSC refused (not done)."""
+        return self._having(ItemStatus.PARTLY_DONE)
 
     @property
     def failed(self) -> tuple[ItemResult[S, R], ...]:
@@ -273,6 +304,11 @@ class BulkJob(Generic[S, R]):
                 # A stray cancellation from inside the worker (a future someone else
                 # cancelled) is that item's failure; it must not stop the others.
                 result = ItemResult(index, item, ItemStatus.FAILED, error=exc, steps=tuple(steps))
+            except PartlyDone as exc:
+                status = ItemStatus.PARTLY_DONE
+                result = ItemResult(
+                    index, item, status, value=exc.value, error=exc, steps=tuple(steps)
+                )
             except MaybeAppliedError as exc:
                 # Not a plain failure: the step may have happened, so it is kept apart from
                 # the failures a caller would run again.
@@ -298,6 +334,7 @@ class BulkJob(Generic[S, R]):
             counts[ItemStatus.FAILED],
             result,
             maybe_applied=counts[ItemStatus.MAYBE_APPLIED],
+            partly_done=counts[ItemStatus.PARTLY_DONE],
         )
         try:
             self._on_progress(progress)

@@ -7,8 +7,18 @@ import logging
 
 import pytest
 
-from smsc_async import MaybeAppliedError, SendUnconfirmedError, bulk
+from smsc_async import (
+    MaybeAppliedError,
+    Provisioned,
+    SendUnconfirmedError,
+    SubclientSpec,
+    TemplateAddStatus,
+    TemplateSpec,
+    TemplateTarget,
+    bulk,
+)
 from smsc_async.bulk import BulkJob, BulkReport, ItemResult, ItemStatus, Progress
+from smsc_async.testing import Emulator
 
 pytestmark = pytest.mark.looptime
 
@@ -336,3 +346,38 @@ async def test_progress_counts_maybe_applied_apart_from_failed() -> None:
     assert [(1, 1, 0, 0), (2, 1, 0, 1), (3, 1, 0, 2), (4, 1, 1, 2)] == [
         (p.finished, p.done, p.failed, p.maybe_applied) for p in seen
     ]
+
+
+async def test_a_worker_reporting_part_refused_is_partly_done_not_done() -> None:
+    """PartlyDone from a worker: PARTLY_DONE with its value and reason, counted apart."""
+
+    async def work(n: int, steps: list[str]) -> int:
+        steps.append("made")
+        if n == 2:
+            raise bulk.PartlyDone("the template was refused", n * 10)
+        return n * 10
+
+    seen: list[Progress[int, int]] = []
+    report = await bulk.run([1, 2, 3], work, on_progress=seen.append)
+    assert [10, 30] == [r.value for r in report.done]
+    (partly,) = report.partly_done
+    assert (ItemStatus.PARTLY_DONE, 20, ("made",)) == (partly.status, partly.value, partly.steps)
+    assert "the template was refused" == str(partly.error)
+    assert () == report.failed
+    assert (3, 2, 1) == (seen[-1].finished, seen[-1].done, seen[-1].partly_done)
+
+
+async def test_a_subclient_whose_template_was_refused_is_not_reported_done() -> None:
+    """The emulator refuses a template (sender name not accepted): the item is partly done."""
+    emulator = Emulator(latency=0.05)  # sender names stay unapproved: SENDER_NOT_ACCEPTED
+    template = TemplateSpec("SHOP1", "Your code: %CODE%", TemplateTarget.MTS_SERVICE)
+    spec = SubclientSpec("shop1", "Str0ng-pass", senders=("SHOP1",), templates=(template,))
+    async with emulator.client() as smsc:
+        report = await smsc.subclients.provision([spec])
+    assert () == report.done
+    (result,) = report.partly_done
+    assert ("create", "sender SHOP1") == result.steps
+    assert isinstance(result.value, Provisioned)
+    ((row,),) = result.value.templates
+    assert TemplateAddStatus.SENDER_NOT_ACCEPTED is row.status
+    assert "template 'SHOP1' refused: mts_srv SENDER_NOT_ACCEPTED" == str(result.error)

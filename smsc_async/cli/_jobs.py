@@ -248,6 +248,7 @@ def write_report(path: Path, report: BulkReport[S, R], name: Callable[[S], str])
     document = {
         "total": len(report),
         "done": len(report.done),
+        "partly_done": len(report.partly_done),
         "failed": len(report.failed),
         "maybe_applied": len(report.maybe_applied),
         "not_done": len(report.not_done),
@@ -288,9 +289,12 @@ def finish(
     if as_json:
         print_json(document)
     else:
-        counts = Table("done", "failed", "maybe applied", "not done", "report", title="Outcome")
+        counts = Table(
+            "done", "partly done", "failed", "maybe applied", "not done", "report", title="Outcome"
+        )
+        keys = ("done", "partly_done", "failed", "maybe_applied", "not_done")
         counts.add_row(
-            *(str(document[k]) for k in ("done", "failed", "maybe_applied", "not_done")),
+            *(str(document[k]) for k in keys),
             str(path),
         )
         out_console().print(counts)
@@ -298,6 +302,7 @@ def finish(
         def having(status: ItemStatus) -> list[dict[str, Any]]:
             return [e for e in document["items"] if e["status"] == status.value]
 
+        _listed(having(ItemStatus.PARTLY_DONE), "Partly done (the rest refused)", path)
         _listed(having(ItemStatus.FAILED), "Failed items", path)
         _listed(
             having(ItemStatus.MAYBE_APPLIED),
@@ -310,6 +315,8 @@ def finish(
         f"{len(report.failed)} of {len(report)} items failed and {len(report.not_done)} "
         f"were not done"
     )
+    if report.partly_done:
+        summary += f", {len(report.partly_done)} only partly done"
     if report.maybe_applied:
         raise MaybeAppliedFailure(
             f"{len(report.maybe_applied)} of {len(report)} items may have been applied "

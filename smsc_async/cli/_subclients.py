@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from smsc_async import Provisioned, SmscClient, SubclientSettings, SubclientSpec
+from smsc_async import Provisioned, SmscClient, SubclientSettings, SubclientSpec, TemplateSpec
 from smsc_async.bulk import BulkReport
 from smsc_async.cli._common import Account, account_options, run
 from smsc_async.cli._jobs import (
@@ -22,7 +22,8 @@ from smsc_async.cli._jobs import (
 
 __all__ = ["subclients"]
 
-_FIELDS = ("user", "password", "payment", "senders", "settings")
+_FIELDS = ("user", "password", "payment", "senders", "settings", "templates")
+_TEMPLATE_FIELDS = {"sender", "text", "targets"}
 _REQUIRED = ("user", "password")
 
 
@@ -42,12 +43,27 @@ def spec_of(record: Record) -> SubclientSpec:
     except TypeError as exc:  # an unknown keyword: attrs names it
         raise record.fail(f"settings: {exc}") from None
     payment = fields.get("payment")
+    templates = fields.get("templates", [])
+    if not isinstance(templates, list) or not all(
+        isinstance(t, dict) and set(t) == _TEMPLATE_FIELDS for t in templates
+    ):
+        raise record.fail(
+            "'templates' must be a JSON array of objects with sender, text and targets"
+        )
+    try:
+        made_templates = tuple(
+            TemplateSpec(str(t["sender"]), str(t["text"]), split_list(t["targets"]))
+            for t in templates
+        )
+    except ValueError as exc:  # an unknown target: its enum names it
+        raise record.fail(f"templates: {exc}") from None
     return SubclientSpec(
         str(fields["user"]),
         str(fields["password"]),
         settings=made,
         payment=payment if payment is None or isinstance(payment, int | str) else str(payment),
         senders=tuple(str(s) for s in split_list(fields.get("senders", []))),
+        templates=made_templates,
     )
 
 
@@ -74,12 +90,15 @@ def provision(
 
     Each record has a user and a password, and optionally a payment and sender names (a
     JSON array, or a CSV cell with names separated by ';'); JSON records may carry
-    "settings", an object of SubclientSettings fields. Every subclient goes through
-    create, pay, then its sender names; they run concurrently, paced by SMSC's rules (5
-    sender names a minute set the pace). The report lists every item: done, failed with
-    its reason, maybe applied (a step's answer was lost: it may have happened, so check
-    it before provisioning that subclient again), or not done. Exits with 3 when any item
-    may have been applied, else with 1 when any item is not done.
+    "settings", an object of SubclientSettings fields, and "templates", an array of
+    operator templates ({"sender", "text", "targets": ["mts_srv", ...]}). Every subclient
+    goes through create, pay, its sender names, then its templates; they run
+    concurrently, paced by SMSC's rules (5 sender names a minute set the pace). The
+    report lists every item: done, failed with its reason, partly done (created, but an
+    operator refused a template: the reason says which), maybe applied (a step's answer
+    was lost: it may have happened, so check it before provisioning that subclient
+    again), or not done. Exits with 3 when any item may have been applied, else with 1
+    when any item is not (fully) done.
     """
     specs = [spec_of(record) for record in read_records(file)]
     out = prepare_report(file, report)

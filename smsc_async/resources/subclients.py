@@ -16,9 +16,10 @@ from smsc_async._validation import (
     money,
     smsc_date,
 )
-from smsc_async.bulk import DEFAULT_CONCURRENCY, BulkJob, Progress
+from smsc_async.bulk import DEFAULT_CONCURRENCY, BulkJob, PartlyDone, Progress
 from smsc_async.errors import ValidationError
 from smsc_async.formats import Column, ListOf, Ok, Row, Single
+from smsc_async.models.op_templates import TemplateAddStatus
 from smsc_async.models.subclients import (
     Provisioned,
     SubclientDayStats,
@@ -354,7 +355,10 @@ class SubclientsResource(Resource):
         concurrently under the limiter (the 5 sender-name creations a minute usually set
         the pace). One item failing never stops the others; a login that exists already
         fails its item with :class:`LoginTakenError`, and nothing is retried blindly.
-        Templates are registered with the subclient's own credentials.
+        Templates are registered with the subclient's own credentials; an item some of
+        whose templates an operator refused (e.g. ``SENDER_NOT_ACCEPTED``) ends
+        :attr:`~smsc_async.bulk.ItemStatus.PARTLY_DONE`, not done: ``report.partly_done``,
+        its value the :class:`Provisioned`, its error saying what was refused.
 
         A step whose answer was lost after its request left (a creation, a payment, a
         sender name) ends its item as :attr:`~smsc_async.bulk.ItemStatus.MAYBE_APPLIED`,
@@ -398,13 +402,27 @@ class SubclientsResource(Resource):
             sender_ids[name] = await self._senders.add(name, user=spec.user)
             steps.append(f"sender {name}")
         answers = []
+        refused: list[str] = []
         if spec.templates:
             templates = self._templates_as(spec.user, spec.password)
             for template in spec.templates:
-                rows = await templates.add(template.sender, template.msg, template.targets)
+                rows = await templates.add(template.sender, template.text, template.targets)
                 answers.append(tuple(rows))
-                steps.append(f"template {template.sender}")
-        return Provisioned(spec.user, new_id, sender_ids, tuple(answers))
+                # Assumption: a row not ADDED (sender name not accepted, not saved) is that
+                # operator refusing the template; the other operators' rows still stand.
+                no = [f"{r.name} {r.status.name}" for r in rows if r.status is not _ADDED]
+                if no:
+                    refused.append(f"template {template.sender!r} refused: {', '.join(no)}")
+                else:
+                    steps.append(f"template {template.sender}")
+        made = Provisioned(spec.user, new_id, sender_ids, tuple(answers))
+        if refused:
+            # Not "done": the subclient exists, but the operators refused part of its set-up.
+            raise PartlyDone("; ".join(refused), made)
+        return made
+
+
+_ADDED = TemplateAddStatus.ADDED
 
 
 def _refusal(spec: object, seen: set[str]) -> ValidationError | None:
@@ -432,6 +450,6 @@ def _check_spec(spec: object, seen: set[str]) -> None:
             check_sender_name(check, "senders", name, required=True)
         for template in spec.templates:
             if isinstance(template, TemplateSpec):
-                check_template(check, template.sender, template.msg, template.targets)
+                check_template(check, template.sender, template.text, template.targets)
             else:
                 check.fail("templates", f"must hold TemplateSpec, got {type(template).__name__}")

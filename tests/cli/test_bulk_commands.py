@@ -338,3 +338,25 @@ def test_export_with_a_bad_filter_sends_nothing(emulator: Emulator, tmp_path: Pa
     one_line_error(cli("contacts", "export", "--group", "0", "-o", str(output)), 2)
     assert [] == emulator.traffic
     assert not output.exists()
+
+
+def test_a_refused_template_is_partly_done_in_the_report_and_summary(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    """A template the operator refuses (sender not accepted): partly done, not done; exit 1."""
+    # Its sender name is not shop1's (the fixture approves the names it is given).
+    template = {"sender": "OTHER1", "text": "Your code: %CODE%", "targets": ["mts_srv"]}
+    records = [
+        {"user": "shop1", "password": PASSWORD, "senders": ["SHOP1"], "templates": [template]},
+        {"user": "shop2", "password": PASSWORD, "senders": ["SHOP2"]},
+    ]
+    source = write(tmp_path / "shops.json", json.dumps(records))
+    result = cli("subclients", "provision", str(source))
+    line = one_line_error(result, 1)
+    assert "1 only partly done" in line
+    assert "SENDER_NOT_ACCEPTED" in result.stdout  # the partly-done table's reason
+    report = json.loads((tmp_path / "shops.report.json").read_text(encoding="utf-8"))
+    assert (1, 1) == (report["done"], report["partly_done"])
+    first = report["items"][0]
+    assert ("partly_done", ["create", "sender SHOP1"]) == (first["status"], first["steps"])
+    assert "template 'OTHER1' refused: mts_srv SENDER_NOT_ACCEPTED" == first["error"]["message"]
