@@ -7,7 +7,7 @@
     async with SmscClient(login="alex", password="...") as smsc:
         tariffs = await smsc.tariffs.get()
         names = await smsc.senders.list()
-        new_id = await smsc.senders.add(sender="my_shop", cmt="test")
+        new_id = await smsc.senders.add(sender="my_shop", comment="test")
 """
 
 # The light names (the enums, the version, the exception tree: stdlib and attrs) load with

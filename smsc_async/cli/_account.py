@@ -84,7 +84,7 @@ def add_sender(
     """Create the sender name NAME (SMSC takes 5 creations a minute)."""
 
     async def work(smsc: SmscClient) -> int:
-        return await smsc.senders.add(name, cmt=comment, user=user)
+        return await smsc.senders.add(name, comment=comment, user=user)
 
     new_id = run(account, work)
     if as_json:

@@ -189,7 +189,8 @@ class SubclientSettings:
         fio: Name of the person or company.
         props: The "other details" field.
         cntr: Contract.
-        notes: The main account's comment (the subclient does not see it).
+        comment: The main account's comment on it (``notes`` on the wire; the subclient
+            does not see it).
         tariff: Tariff plan (at most the main account's).
         mintrf: The minimum rate, whatever the payments.
         curr: Billing currency.
@@ -224,7 +225,7 @@ class SubclientSettings:
     fio: str | None = attrs.field(default=None, kw_only=True, metadata=_wire("fio"))
     props: str | None = attrs.field(default=None, kw_only=True, metadata=_wire("props"))
     cntr: str | None = attrs.field(default=None, kw_only=True, metadata=_wire("cntr"))
-    notes: str | None = attrs.field(default=None, kw_only=True, metadata=_wire("notes"))
+    comment: str | None = attrs.field(default=None, kw_only=True, metadata=_wire("notes"))
     tariff: Tariff | None = attrs.field(default=None, kw_only=True, metadata=_wire("tariff"))
     mintrf: Decimal | None = attrs.field(default=None, kw_only=True, metadata=_wire("mintrf"))
     curr: Currency | None = attrs.field(default=None, kw_only=True, metadata=_wire("curr"))
@@ -456,12 +457,12 @@ class TemplateSpec:
 
     Attributes:
         sender: The sender name (one of the subclient's).
-        msg: The template's text.
+        text: The template's text (``msg`` on the wire).
         targets: Operators and message kinds to register with.
     """
 
     sender: str
-    msg: str
+    text: str
     targets: frozenset[TemplateTarget] = attrs.field(converter=_targets)
 
 

@@ -46,7 +46,7 @@ class MessageTemplate:
     Attributes:
         id: Its id, assigned by the server (``tpl`` of a mailing names it).
         name: Its name.
-        msg: The message text.
+        text: The message text (``msg``, or ``message``, on the wire).
         format: The kind of message it is for; ``None`` when not specified.
         sender: The sender name it uses; ``None`` for the account's default.
         flag: Its flags as the server reports them (``0``: none).
@@ -55,7 +55,7 @@ class MessageTemplate:
 
     id: int
     name: str
-    msg: str | None = None
+    text: str | None = None
     format: TemplateFormat | None = None
     sender: str | None = None
     flag: int = 0

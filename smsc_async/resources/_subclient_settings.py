@@ -57,12 +57,12 @@ _EMAILS = frozenset({"email", "email2"})
 _PHONES = frozenset({"phone", "phone2"})
 _SENDERS = frozenset({"sender", "sender2"})
 # Free-text settings: (kind, longest). Auto-replies are messages (multi-line, 1000
-# characters like any message); assumption: the details and notes are one line each.
+# characters like any message); assumption: the details and the comment are one line each.
 _TEXT = {
     "fio": (Text.NAME, NAME_MAX),
     "props": (Text.LINE, COMMENT_MAX),
     "cntr": (Text.LINE, COMMENT_MAX),
-    "notes": (Text.LINE, COMMENT_MAX),
+    "comment": (Text.LINE, COMMENT_MAX),
     "answ": (Text.LINES, 1000),
     "answ_call": (Text.LINES, 1000),
 }

@@ -44,16 +44,16 @@ GET: Command[list[OperatorTemplate]] = Command(
 )
 
 
-def _check_text(check: Checks, sender: str, msg: str) -> None:
+def _check_text(check: Checks, sender: str, text: str) -> None:
     check_sender_name(check, "sender", sender, required=True)
-    check.text("msg", msg, max_len=TEXT_MAX, kind=Text.LINES, required=True)
+    check.text("text", text, max_len=TEXT_MAX, kind=Text.LINES, required=True)
 
 
 def check_template(
-    check: Checks, sender: str, msg: str, targets: Iterable[TemplateTarget | str]
+    check: Checks, sender: str, text: str, targets: Iterable[TemplateTarget | str]
 ) -> dict[str, str]:
     """Check a template to add; returns its parameters (one ``<target>=1`` flag each)."""
-    _check_text(check, sender, msg)
+    _check_text(check, sender, text)
     flags: dict[str, str] = {}
     if isinstance(targets, str | TemplateTarget):
         targets = (targets,)  # one target given bare: not its characters
@@ -71,7 +71,7 @@ def check_template(
             check.fail("targets", f"unknown target {target!r} (known: {', '.join(known)})")
     if not given:
         check.fail("targets", "name at least one operator and message kind (TemplateTarget)")
-    return {**form(sender=sender, msg=msg), **flags}
+    return {**form(sender=sender, msg=text), **flags}
 
 
 class OpTemplatesResource(Resource):
@@ -81,13 +81,13 @@ class OpTemplatesResource(Resource):
     """
 
     async def add(
-        self, sender: str, msg: str, targets: Iterable[TemplateTarget | str]
+        self, sender: str, text: str, targets: Iterable[TemplateTarget | str]
     ) -> list[TemplateAdded]:
         """Register a template with operators, for one sender name.
 
         Args:
             sender: The sender name the template's messages go out under.
-            msg: The template's text.
+            text: The template's text (``msg`` on the wire).
             targets: Operators and message kinds to register with, e.g.
                 ``TemplateTarget.select(kinds=[MessageKind.SERVICE])``.
 
@@ -99,11 +99,15 @@ class OpTemplatesResource(Resource):
             ValidationError: A bad argument (no target, an unknown one, an empty text).
         """
         with checking(ADD.name) as check:
-            params = check_template(check, sender, msg, targets)
+            params = check_template(check, sender, text, targets)
         return await self._call(ADD, params)
 
-    async def get(self, sender: str, msg: str) -> list[OperatorTemplate]:
+    async def get(self, sender: str, text: str) -> list[OperatorTemplate]:
         """A template's state at every operator.
+
+        Args:
+            sender: The sender name the template was registered for.
+            text: The template's text (``msg`` on the wire).
 
         Returns:
             One row per operator and kind (:class:`~smsc_async.TemplateStatus`; ``NOT_FOUND``
@@ -113,5 +117,5 @@ class OpTemplatesResource(Resource):
             ValidationError: A bad argument.
         """
         with checking(GET.name) as check:
-            _check_text(check, sender, msg)
-        return await self._call(GET, form(sender=sender, msg=msg))
+            _check_text(check, sender, text)
+        return await self._call(GET, form(sender=sender, msg=text))

@@ -70,9 +70,14 @@ _DIGITAL_NAME_MAX = 15
 # documented all=0/all=1 rows follow their fmt=0 key order.
 _OPERATOR_KEYS = tuple(a.name for a in attrs.fields(OperatorStatuses))
 
+# A name holds only English letters, digits, ".", "-" and "_" (FAQ 88), or is an e-mail
+# address (seed 002, mail=1): never ", " nor " = ". So in fmt=0 every ", key = " after it
+# starts a field, and the "replacement analog" seed 002 says operators=1 may add (its key
+# and place undocumented) lands in Sender.extra wherever the server puts it; in fmt=1 a
+# comma is no part of a name.
 _SENDER = Row(
     (
-        Column("sender", free_text=True),
+        Column("sender"),
         Column("status", when="all"),
         *(Column(key, when="operators") for key in _OPERATOR_KEYS),
         Column("id"),
@@ -353,7 +358,7 @@ class SendersResource(Resource):
         self,
         sender: str,
         *,
-        cmt: str | None = None,
+        comment: str | None = None,
         register: Iterable[Registration | str] = (),
         ua_reg: UaRegistration | None = None,
         mail: bool = False,
@@ -369,7 +374,7 @@ class SendersResource(Resource):
         Args:
             sender: The name: up to 11 characters, or up to 15 digits; an e-mail address
                 with ``mail=True``.
-            cmt: A comment.
+            comment: A comment on the name (``cmt`` on the wire).
             register: Operators to register the name with.
             ua_reg: Register for Ukraine at the national rate, with these details.
             mail: The name is the sender's e-mail address.
@@ -387,13 +392,13 @@ class SendersResource(Resource):
         with checking(ADD.name) as check:
             check.flag("mail", mail)
             check_sender_name(check, "sender", sender, mail=mail is True, required=True)
-            check.text("cmt", cmt, max_len=COMMENT_MAX)
+            check.text("comment", comment, max_len=COMMENT_MAX)
             check.text("name", name, max_len=NAME_MAX, kind=Text.NAME)
             if name is not None and not mail:
                 check.fail("name", "names the owner of an e-mail sender: needs mail=True")
             check_user(check, user)
             params = form(
-                sender=sender, cmt=cmt, mail=mail, name=name, doc_info=doc_info, user=user
+                sender=sender, cmt=comment, mail=mail, name=name, doc_info=doc_info, user=user
             )
             params.update(_registration(check, register, ua_reg))
             files = _document(check, document, doc_info)
@@ -405,7 +410,7 @@ class SendersResource(Resource):
         sender: str | None = None,
         *,
         id: int | None = None,  # noqa: A002 - SMSC's own parameter name
-        cmt: str | None = None,
+        comment: str | None = None,
         register: Iterable[Registration | str] = (),
         ua_reg: UaRegistration | None = None,
         document: SenderDocument | None = None,
@@ -418,7 +423,7 @@ class SendersResource(Resource):
             sender: The name to change (an e-mail address for a name made with
                 ``mail=True``); or give ``id`` instead.
             id: The id of the name to change.
-            cmt: A new comment.
+            comment: A new comment (``cmt``).
             register: Operators to register the name with.
             ua_reg: Register for Ukraine at the national rate, with these details.
             document: A document for the operators.
@@ -433,9 +438,9 @@ class SendersResource(Resource):
             check.exactly_one(sender=sender, id=id)
             _check_existing_name(check, sender)
             _check_id(check, "id", id)
-            check.text("cmt", cmt, max_len=COMMENT_MAX)
+            check.text("comment", comment, max_len=COMMENT_MAX)
             check_user(check, user)
-            params = form(sender=sender, id=id, cmt=cmt, doc_info=doc_info, user=user)
+            params = form(sender=sender, id=id, cmt=comment, doc_info=doc_info, user=user)
             params.update(_registration(check, register, ua_reg))
             files = _document(check, document, doc_info)
         await self._call(CHANGE, params, files=files)

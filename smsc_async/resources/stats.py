@@ -46,7 +46,7 @@ class StatsResource(Resource):
         start: dt.date | str | None = None,
         end: dt.date | str | None = None,
         own_currency: bool = False,
-        second_balance: bool = False,
+        electronic_balance: bool = False,
     ) -> list[AccountStats]:
         """Fetch the statistics of a period: one row per login.
 
@@ -54,8 +54,8 @@ class StatsResource(Resource):
             start: The first day of the period (``date`` or ``"dd.mm.yyyy"``).
             end: The last day of the period (with ``start``).
             own_currency: Sums in the account's own currency (``mycur=1``).
-            second_balance: Only messages paid from the second, electronic balance
-                (``balance2=1``).
+            electronic_balance: Only messages paid from the electronic balance
+                (``balance2=1``; the name ``subclients.pay``/``.stats`` use for it).
 
         Returns:
             One :class:`~smsc_async.AccountStats` per login.
@@ -66,9 +66,9 @@ class StatsResource(Resource):
         """
         with checking(GET_STAT.name) as check:
             first, last = check_period(check, start, end)
-            flags = (("own_currency", own_currency), ("second_balance", second_balance))
+            flags = (("own_currency", own_currency), ("electronic_balance", electronic_balance))
             for field, value in flags:
                 if not isinstance(value, bool):
                     check.fail(field, f"must be True or False, got {value!r}")
-        params = form(start=first, end=last, mycur=own_currency, balance2=second_balance)
+        params = form(start=first, end=last, mycur=own_currency, balance2=electronic_balance)
         return await self._call(GET_STAT, params)

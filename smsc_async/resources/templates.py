@@ -20,10 +20,11 @@ __all__ = ["ADD", "CHANGE", "DELETE", "LIST", "TemplatesResource"]
 
 # Assumption: the docs show no reply layout. valery1707/smsc-java reads get as a JSON array
 # of {id, name, format, sender, flag} and the text; whether the server calls the text ``msg``
-# (like the request) or ``message`` is unverified, so both land in ``msg``. The key order
+# (like the request) or ``message`` is unverified, so both land in ``text`` (the name
+# messages.send uses for a message's text). The key order
 # for fmt=0/1 is ours; both texts may hold commas, so a fmt=1 line with more cells than
 # columns cannot be read (ParseError), never misread.
-_TEXT = {"message": "msg"}
+_TEXT = {"message": "text", "msg": "text"}
 _TEMPLATE = Row(
     (
         Column("id"),
@@ -31,7 +32,7 @@ _TEMPLATE = Row(
         Column("format"),
         Column("sender"),
         Column("flag"),
-        Column("msg", free_text=True),
+        Column("text", free_text=True),
     ),
     renames=dict.fromkeys(Format, _TEXT),
 )
@@ -91,15 +92,15 @@ def _fields(
     check: Checks,
     *,
     name: str | None,
-    msg: str | None,
+    text: str | None,
     format: TemplateFormat | str | None,  # noqa: A002 - SMSC's own parameter name
     sender: str | None,
 ) -> dict[str, str]:
     check.text("name", name, max_len=NAME_MAX, kind=Text.NAME, blank=False)
-    check.text("msg", msg, max_len=TEXT_MAX, kind=Text.LINES, blank=False)
+    check.text("text", text, max_len=TEXT_MAX, kind=Text.LINES, blank=False)
     word = _format(check, format)
     check_sender_name(check, "sender", sender, mail=word == TemplateFormat.MAIL.value)
-    return form(name=name, msg=msg, format=word, sender=sender)
+    return form(name=name, msg=text, format=word, sender=sender)
 
 
 class TemplatesResource(Resource):
@@ -121,7 +122,7 @@ class TemplatesResource(Resource):
     async def add(
         self,
         name: str,
-        msg: str,
+        text: str,
         *,
         format: TemplateFormat | str | None = None,  # noqa: A002 - SMSC's own parameter name
         sender: str | None = None,
@@ -131,7 +132,7 @@ class TemplatesResource(Resource):
 
         Args:
             name: The template's name.
-            msg: The message text.
+            text: The message text (``msg`` on the wire).
             format: The kind of message it is for (not specified by default).
             sender: The sender name it uses (an e-mail address for ``TemplateFormat.MAIL``).
             auto_signature: Use it for auto-signing (``fl[1]=1``).
@@ -146,9 +147,9 @@ class TemplatesResource(Resource):
         with checking(ADD.name) as check:
             if name is None:
                 check.fail("name", "must be a non-empty string")
-            if msg is None:
-                check.fail("msg", "must be a non-empty string")
-            params = _fields(check, name=name, msg=msg, format=format, sender=sender)
+            if text is None:
+                check.fail("text", "must be a non-empty string")
+            params = _fields(check, name=name, text=text, format=format, sender=sender)
             if check.flag("auto_signature", auto_signature):
                 params["fl[1]"] = "1"
         reply = await self._call(ADD, params)
@@ -159,7 +160,7 @@ class TemplatesResource(Resource):
         id: int,  # noqa: A002 - SMSC's own parameter name
         *,
         name: str | None = None,
-        msg: str | None = None,
+        text: str | None = None,
         format: TemplateFormat | str | None = None,  # noqa: A002
         sender: str | None = None,
         auto_signature: bool | None = None,
@@ -169,7 +170,7 @@ class TemplatesResource(Resource):
         Args:
             id: The template to change.
             name: A new name.
-            msg: A new text.
+            text: A new text (``msg``).
             format: A new kind of message.
             sender: A new sender name.
             auto_signature: Turn auto-signing on (``True``) or off (``False``, sent as
@@ -183,7 +184,7 @@ class TemplatesResource(Resource):
             check.int_range("id", id, 1, 2**63 - 1)
             if id is None:
                 check.fail("id", "must be the template's id")
-            params = _fields(check, name=name, msg=msg, format=format, sender=sender)
+            params = _fields(check, name=name, text=text, format=format, sender=sender)
             if auto_signature is not None and not isinstance(auto_signature, bool):
                 check.fail("auto_signature", "must be True, False or None")
             if not params and auto_signature is None:

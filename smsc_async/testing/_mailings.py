@@ -231,7 +231,7 @@ class MailingsFamily:
             template = self.templates.find(call.owner(), int(raw)) if raw.isdigit() else None
             if template is None:
                 raise Refusal(3, "template not found")
-            mes = template.msg or ""
+            mes = template.text or ""
         if not mes.strip() or len(mes) > _MAX_TEXT:
             raise Refusal(1, "mes is empty or too long")
         return mes

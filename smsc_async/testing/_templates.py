@@ -74,7 +74,7 @@ class TemplatesFamily:
         old = self._find(call)
         values = {
             "name": old.name,
-            "msg": old.msg or "",
+            "msg": old.text or "",
             "format": old.format.value if old.format is not None else "",
             "sender": old.sender or "",
             **_values(call),
@@ -139,7 +139,7 @@ def render_templates(fmt: Format, templates: Sequence[MessageTemplate]) -> str:
             ("format", t.format.value if t.format is not None else ""),
             ("sender", t.sender or ""),
             ("flag", t.flag),
-            ("message", t.msg or ""),
+            ("message", t.text or ""),
         ]
         for t in templates
     ]

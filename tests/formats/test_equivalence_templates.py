@@ -19,6 +19,7 @@ from smsc_async import (
     InvalidDateError,
     Mailing,
     MailingCreated,
+    MailingStatus,
     MessageTemplate,
     NotFoundError,
     OperationFailedError,
@@ -93,7 +94,7 @@ MAILING: Bodies = {
     J: '{\n"id": 31,\n"name": "Sale today",\n"status": 0,\n"sender": "SHOP",\n'
     '"mes": "Sale: 20% off"\n}',
 }
-SALE = Mailing(31, "Sale today", "0", "SHOP", "Sale: 20% off")
+SALE = Mailing(31, "Sale today", MailingStatus.WAITING, "SHOP", "Sale: 20% off")
 MAILINGS: Bodies = {
     L: f"{MAILING[L]}\nid = 30, name = Check, status = 2, sender = , mes = \n",
     C: f"{MAILING[C]}\n30,Check,2,,\n",
@@ -102,7 +103,7 @@ MAILINGS: Bodies = {
     J: f'[{MAILING[J]},\n{{\n"id": 30,\n"name": "Check",\n"status": 2,\n"sender": "",\n'
     '"mes": ""\n}]',
 }
-CHECK = Mailing(30, "Check", "2", None, None)
+CHECK = Mailing(30, "Check", MailingStatus.CANCELLED, None, None)
 NO_MAILINGS: Bodies = {L: "", C: "", X: "<list>\n</list>", J: "[]"}
 OK: Bodies = {L: "OK", C: "OK", X: "<result>OK</result>", J: '{\n"result": "OK"\n}'}
 
@@ -225,7 +226,7 @@ def test_fmt0_reads_commas_in_both_texts() -> None:
     """Keyed fmt=0 rows read names and texts with commas whole."""
     body = "id = 7, name = Hello, you, format = sms, sender = SHOP, flag = 1, message = Hi, you"
     (template,) = decode(templates.LIST, {}, body, L)
-    assert ("Hello, you", "Hi, you") == (template.name, template.msg)
+    assert ("Hello, you", "Hi, you") == (template.name, template.text)
 
 
 @pytest.mark.parametrize(

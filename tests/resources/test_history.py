@@ -189,7 +189,7 @@ async def test_stats_get_posts_the_period_and_flags(
     body = [{"login": "alex", "cnt": 3, "credit": "10.00", "debit": "4.50", "currency": "RUB"}]
     route = router.post("get.php").mock(return_value=reply(json.dumps(body)))
     got = await smsc.stats.get(
-        start="01.03.2026", end=dt.date(2026, 3, 31), own_currency=True, second_balance=True
+        start="01.03.2026", end=dt.date(2026, 3, 31), own_currency=True, electronic_balance=True
     )
     expected = {
         "get_stat": "1",
@@ -285,7 +285,7 @@ BAD_CALLS = [
     bad(lambda s: s.stats.get(start="1.3.26"), "start", "stats-start"),
     bad(lambda s: s.stats.get(start="02.03.2026", end="01.03.2026"), "end", "stats-end"),
     bad(lambda s: s.stats.get(own_currency="yes"), "own_currency", "stats-mycur"),
-    bad(lambda s: s.stats.get(second_balance=1), "second_balance", "stats-balance2"),
+    bad(lambda s: s.stats.get(electronic_balance=1), "electronic_balance", "stats-balance2"),
     bad(lambda s: s.operators.get("abc"), "phone", "operator-letters"),
     bad(lambda s: s.operators.get("12"), "phone", "operator-short"),
     bad(lambda s: s.operators.get(None), "phone", "operator-none"),

@@ -272,24 +272,26 @@ BAD_CALLS = [
     ),
     pytest.param(lambda s: s.op_templates.add("my_shop", MSG, 5), {"targets"}, id="not-iterable"),
     pytest.param(lambda s: s.op_templates.add("my_shop", MSG, "mts"), {"targets"}, id="bare-bad"),
-    pytest.param(lambda s: s.op_templates.add("my_shop", "", ["mts_srv"]), {"msg"}, id="msg-empty"),
     pytest.param(
-        lambda s: s.op_templates.add("my_shop", "  \n", ["mts_srv"]), {"msg"}, id="msg-blank"
+        lambda s: s.op_templates.add("my_shop", "", ["mts_srv"]), {"text"}, id="msg-empty"
     ),
     pytest.param(
-        lambda s: s.op_templates.add("my_shop", None, ["mts_srv"]), {"msg"}, id="msg-none"
+        lambda s: s.op_templates.add("my_shop", "  \n", ["mts_srv"]), {"text"}, id="msg-blank"
+    ),
+    pytest.param(
+        lambda s: s.op_templates.add("my_shop", None, ["mts_srv"]), {"text"}, id="msg-none"
     ),
     pytest.param(
         lambda s: s.op_templates.add("x" * 12, MSG, ["mts_srv"]), {"sender"}, id="sender-long"
     ),
     pytest.param(
         lambda s: s.op_templates.add("", "", []),
-        {"sender", "msg", "targets"},
+        {"sender", "text", "targets"},
         id="everything-at-once",
     ),
     pytest.param(lambda s: s.op_templates.get("", MSG), {"sender"}, id="get-sender"),
-    pytest.param(lambda s: s.op_templates.get("my_shop", ""), {"msg"}, id="get-msg"),
-    pytest.param(lambda s: s.op_templates.get("", " "), {"sender", "msg"}, id="get-both"),
+    pytest.param(lambda s: s.op_templates.get("my_shop", ""), {"text"}, id="get-msg"),
+    pytest.param(lambda s: s.op_templates.get("", " "), {"sender", "text"}, id="get-both"),
 ]
 
 

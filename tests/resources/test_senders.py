@@ -113,7 +113,7 @@ FORM_CASES = [
         id="list-from-date-string",
     ),
     pytest.param(
-        lambda s: s.senders.add("my_shop", cmt="test"),
+        lambda s: s.senders.add("my_shop", comment="test"),
         "add",
         {"sender": "my_shop", "cmt": "test"},
         id="add-docs-example",
@@ -149,13 +149,13 @@ FORM_CASES = [
         id="add-user",
     ),
     pytest.param(
-        lambda s: s.senders.change("my_shop", cmt="new"),
+        lambda s: s.senders.change("my_shop", comment="new"),
         "chg",
         {"sender": "my_shop", "cmt": "new"},
         id="change-by-sender",
     ),
     pytest.param(
-        lambda s: s.senders.change(id=42, cmt="new", register=["mega_step"], user="subalex"),
+        lambda s: s.senders.change(id=42, comment="new", register=["mega_step"], user="subalex"),
         "chg",
         {"id": "42", "cmt": "new", "mega_step": "1", "user": "subalex"},
         id="change-by-id",
@@ -252,13 +252,13 @@ async def test_add_returns_new_id(router: respx.MockRouter, fmt: Format) -> None
     """add() returns the new name's id as an int in every format."""
     router.post("senders.php").mock(return_value=reply(render_sender_id(fmt, 123456)))
     async with make_client(fmt) as smsc:
-        new_id = await smsc.senders.add("my_shop", cmt="test")
+        new_id = await smsc.senders.add("my_shop", comment="test")
     assert 123456 == new_id
     assert type(new_id) is int
 
 
 OK_CALLS = [
-    pytest.param(lambda s: s.senders.change("my_shop", cmt="x"), id="change"),
+    pytest.param(lambda s: s.senders.change("my_shop", comment="x"), id="change"),
     pytest.param(lambda s: s.senders.delete(id=7), id="delete"),
     pytest.param(lambda s: s.senders.send_code("79999999999"), id="send_code"),
     pytest.param(lambda s: s.senders.check_code("79999999999", "1234"), id="check_code"),
@@ -304,7 +304,7 @@ PDF = b"%PDF-1.4\r\n%\xe2\xe3\xcf\xd3\r\n1 0 obj\n<< >>\nendobj\n\x00\xff"
     ("call", "flag", "params"),
     [
         (
-            lambda s, d: s.senders.add("my_shop", cmt="test", document=d, doc_info="TM cert"),
+            lambda s, d: s.senders.add("my_shop", comment="test", document=d, doc_info="TM cert"),
             "add",
             {"sender": "my_shop", "cmt": "test", "doc_info": "TM cert"},
         ),

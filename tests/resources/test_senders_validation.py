@@ -46,7 +46,7 @@ BAD_CALLS = [
     pytest.param(lambda s: s.senders.add("7" * 16), {"sender"}, id="digital-16-digits"),
     pytest.param(lambda s: s.senders.add(""), {"sender"}, id="name-empty"),
     pytest.param(lambda s: s.senders.add("   "), {"sender"}, id="name-blank"),
-    pytest.param(lambda s: s.senders.change("x" * 12, cmt="c"), {"sender"}, id="change-long"),
+    pytest.param(lambda s: s.senders.change("x" * 12, comment="c"), {"sender"}, id="change-long"),
     pytest.param(lambda s: s.senders.delete(""), {"sender"}, id="delete-empty"),
     # list options
     pytest.param(lambda s: s.senders.list(cnt=15001), {"cnt"}, id="cnt-over-15000"),
@@ -90,7 +90,7 @@ BAD_CALLS = [
     ),
     # sender or id
     pytest.param(lambda s: s.senders.change("my_shop", id=1), {"sender/id"}, id="change-both"),
-    pytest.param(lambda s: s.senders.change(cmt="c"), {"sender/id"}, id="change-neither"),
+    pytest.param(lambda s: s.senders.change(comment="c"), {"sender/id"}, id="change-neither"),
     pytest.param(lambda s: s.senders.delete("my_shop", id=1), {"sender/id"}, id="delete-both"),
     pytest.param(lambda s: s.senders.delete(), {"sender/id"}, id="delete-neither"),
     pytest.param(lambda s: s.senders.delete(id=0), {"id"}, id="delete-id-0"),

@@ -318,7 +318,7 @@ EVERY_VALUE: dict[str, Any] = {
     "fio": "Shop, Ltd",
     "props": "INN 7700000000",
     "cntr": "No. 15/2024",
-    "notes": "VIP; pays late",
+    "comment": "VIP; pays late",
     "tariff": Tariff.PLAN_3,
     "mintrf": Decimal("1.25"),
     "curr": Currency.EUR,

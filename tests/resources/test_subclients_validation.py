@@ -372,7 +372,7 @@ async def test_provision_refuses_bad_specs_and_runs_the_rest(router: respx.MockR
         {"password", "senders", "payment"},
         {"user"},
         {"tz"},
-        {"msg", "targets"},
+        {"text", "targets"},
     ] == [set(e.fields) for e in errors if isinstance(e, ValidationError)]
     assert [(), (), (), ()] == [r.steps for r in report.failed]
     assert ["sub1", "sub5"] == sorted(posted_form(c.request)["user"] for c in route.calls)

@@ -66,7 +66,7 @@ FORM_CASES = [
         id="add-mail-sender",
     ),
     pytest.param(
-        lambda s: s.templates.change(7, msg="Bye"),
+        lambda s: s.templates.change(7, text="Bye"),
         "chg",
         {"id": "7", "msg": "Bye"},
         OK,
@@ -186,8 +186,8 @@ async def smsc(router: respx.MockRouter) -> AsyncIterator[SmscClient]:
 BAD_CALLS = [
     pytest.param(lambda s: s.templates.add("", "Hi"), {"name"}, id="name-empty"),
     pytest.param(lambda s: s.templates.add(None, "Hi"), {"name"}, id="name-none"),
-    pytest.param(lambda s: s.templates.add("T", "  "), {"msg"}, id="msg-blank"),
-    pytest.param(lambda s: s.templates.add("T", None), {"msg"}, id="msg-none"),
+    pytest.param(lambda s: s.templates.add("T", "  "), {"text"}, id="text-blank"),
+    pytest.param(lambda s: s.templates.add("T", None), {"text"}, id="text-none"),
     pytest.param(lambda s: s.templates.add("T", "Hi", format="fax"), {"format"}, id="format"),
     pytest.param(lambda s: s.templates.add("T", "Hi", format=3), {"format"}, id="format-int"),
     pytest.param(lambda s: s.templates.add("T", "Hi", sender="x" * 12), {"sender"}, id="sender"),
@@ -198,7 +198,7 @@ BAD_CALLS = [
     ),
     pytest.param(
         lambda s: s.templates.add("", "", format="x", sender=""),
-        {"name", "msg", "format", "sender"},
+        {"name", "text", "format", "sender"},
         id="everything-at-once",
     ),
     pytest.param(lambda s: s.templates.change(7), {"change"}, id="nothing-to-change"),
@@ -212,6 +212,12 @@ BAD_CALLS = [
     pytest.param(lambda s: s.templates.delete(-1), {"id"}, id="delete-negative"),
     pytest.param(lambda s: s.templates.delete(True), {"id"}, id="delete-bool"),
 ]
+
+
+async def test_the_text_is_text_as_in_messages_send(smsc: SmscClient) -> None:
+    """add/change take ``text`` (``msg`` on the wire): ``msg=`` is a TypeError, as in send."""
+    with pytest.raises(TypeError, match="msg"):
+        await smsc.templates.change(7, msg="Bye")  # type: ignore[call-arg]
 
 
 @pytest.mark.parametrize(("call", "fields"), BAD_CALLS)

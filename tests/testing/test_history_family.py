@@ -292,7 +292,7 @@ async def test_stats_sum_up_the_period() -> None:
     async with emulator.client() as smsc:
         recent = await smsc.stats.get(start="01.12.2025", end="01.01.2026")
         everything = await smsc.stats.get()
-        second = await smsc.stats.get(second_balance=True)
+        second = await smsc.stats.get(electronic_balance=True)
     assert [AccountStats(DEFAULT_LOGIN, 2, Decimal("0.00"), Decimal("7.00"), "RUR")] == recent
     assert 3 == everything[0].messages
     assert [AccountStats(DEFAULT_LOGIN, 0, Decimal("0.00"), Decimal("0.00"), "RUR")] == second

@@ -357,7 +357,7 @@ async def test_the_emulators_client_round_trips_in_every_format(
     """``emulator.client(fmt=...)`` reads prices and keeps a Cyrillic comment in every format."""
     async with emulator.client(fmt=fmt) as smsc:
         assert DEFAULT_TARIFFS == await smsc.tariffs.get()
-        new_id = await smsc.senders.add(SDK_NAME, cmt=COMMENT)
+        new_id = await smsc.senders.add(SDK_NAME, comment=COMMENT)
         expected = [Sender(SDK_NAME, new_id, SenderStatus.MODERATION)]
         assert expected == await smsc.senders.list(all=True)
     assert {SDK_NAME: COMMENT} == names(emulator)

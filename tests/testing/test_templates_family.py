@@ -115,7 +115,7 @@ async def test_malformed_requests_are_error_1(command: str, params: dict[str, st
     await post(emulator, "add", name="Kept", msg="Hi")
     assert 1 == error_of(await answer(emulator, command, **params))
     assert [(1, "Kept", "Hi")] == [
-        (t.id, t.name, t.msg) for t in emulator.templates.templates[DEFAULT_LOGIN].values()
+        (t.id, t.name, t.text) for t in emulator.templates.templates[DEFAULT_LOGIN].values()
     ]
 
 
