@@ -49,15 +49,16 @@ COLUMNS = (
     "last_name",
     "middle_name",
     "birthday",
-    "comments",
+    "comment",
     "tags",
     "other_addresses",
     "id",
 )
-_TEXT = ("name", "first_name", "last_name", "middle_name", "myid", "comments", "tags")
-# An export's "id" is the server's own (a new one is given on import); "extra" holds the
-# fields this SDK does not know, which the server would not take back.
-_IGNORED = ("id", "extra")
+_TEXT = ("name", "first_name", "last_name", "middle_name", "myid", "comment", "tags")
+# An export's "id" is the contact's client id (myid; seed 004), which an import gives back as
+# myid; "int_id" is the server's own (a new one is given on import) and "extra" holds the
+# fields this SDK does not know, which the server would not take back: both are ignored.
+_IGNORED = ("int_id", "extra")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -81,7 +82,7 @@ def contact_fields(record: Record, *, mail: bool) -> dict[str, Any]:
         UserError: An unknown field, or no addresses.
     """
     alias = "emails" if mail else "phones"
-    record.check_keys((*COLUMNS, alias, "myid", "extra"), ())
+    record.check_keys((*COLUMNS, alias, "myid", *_IGNORED), ())
     fields = dict(record.fields)
     if alias in fields:
         if "addresses" in fields:
@@ -93,6 +94,8 @@ def contact_fields(record: Record, *, mail: bool) -> dict[str, Any]:
         "addresses": [str(a) for a in split_list(fields["addresses"])],
         **{k: str(fields[k]) for k in _TEXT if k in fields},
     }
+    if fields.get("id") not in (None, "") and "myid" not in fields:
+        made["myid"] = str(fields["id"])
     if "groups" in fields:
         made["groups"] = [_group(g) for g in split_list(fields["groups"])]
     if "other_addresses" in fields:
@@ -125,8 +128,9 @@ def import_contacts(
 
     Columns (or keys): addresses (or phones / emails), name, groups (group ids),
     first_name, last_name, middle_name, birthday (dd.mm.yyyy or yyyy-mm-dd), myid,
-    comments, tags, other_addresses; several values in a CSV cell are separated by ';'.
-    An "id" column (as exported) is ignored: the server gives each contact a new one.
+    comment, tags, other_addresses; several values in a CSV cell are separated by ';'.
+    An "id" column (as exported: the client's id) is read as myid; "int_id" is ignored:
+    the server gives each contact a new one.
     The report lists every contact: done with its id, failed with the reason, or maybe
     applied (its answer was lost: it may have been added; exit 3).
     """
@@ -165,10 +169,10 @@ def _row(contact: Contact) -> dict[str, str]:
         "last_name": contact.last_name or "",
         "middle_name": contact.middle_name or "",
         "birthday": birthday,
-        "comments": contact.comments or "",
+        "comment": contact.comment or "",
         "tags": contact.tags or "",
         "other_addresses": ";".join(contact.other_addresses),
-        "id": str(contact.id),
+        "id": contact.id or "",
     }
 
 

@@ -33,33 +33,38 @@ class Contact:
 
     Attributes:
         addresses: Its phone numbers (``phone``), or e-mail addresses (``mail``).
-        id: Its id, assigned by the server; ``after_id`` pages by it.
+        id: The id the client gave it (``myid``), as text; ``None`` where it has none.
         name: Its name.
         groups: The ids of the groups it belongs to.
         first_name: First name.
         last_name: Surname.
         middle_name: Middle name.
         birthday: Date of birth.
-        comments: A comment.
+        comment: A comment (``comments`` in the reply, ``cmt`` in requests).
         tags: Its tags, as the server writes them.
         other_addresses: Other numbers (``phone_other``) or addresses (``mail_other``);
             messages are not sent to them.
+        int_id: The server's own id of it (``int_id``), where the reply carries one:
+            ``after_id`` pages by it.
         extra: Fields the server sent that this model does not know.
     """
 
     addresses: tuple[str, ...]
-    # Assumption: the seed calls the listed <id> "assigned by the Client", but after_id
-    # pages by the server's contact id (int_id) and no other id is listed: this is that id.
-    id: int
+    # Seed 004 says the listed <id> is the "contact Id assigned by the Client", the words it
+    # uses for ``myid``: any text the client chose ("c-17"), so it is read as text.
+    id: str | None = None
     name: str | None = None
     groups: tuple[int, ...] = ()
     first_name: str | None = None
     last_name: str | None = None
     middle_name: str | None = None
     birthday: dt.date | None = None
-    comments: str | None = None
+    comment: str | None = None
     tags: str | None = None
     other_addresses: tuple[str, ...] = ()
+    # Seed 004 says after_id takes the "Contact ID (int_id)" (get, fmt=3) but lists no
+    # int_id among the reply's fields: it is kept where a reply has it, None elsewhere.
+    int_id: int | None = None
     extra: Mapping[str, str] = extra_field()
 
 

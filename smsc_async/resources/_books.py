@@ -42,6 +42,10 @@ _RULES = (Rule(3),)
 _PHONE_ITEM = r"\+?[0-9]{7,15}"
 _MAIL_ITEM = r"[^,@\s]+@[^,@\s]+\.[^,@\s]+"
 _ID_ITEM = r"[0-9]+"
+# A client's own contact id (``myid``, seed 004's listed <id>): any text, or none. Assumption:
+# it does not start with a space, which a cell cut from prose after ", " does, so such a
+# cell is never taken for the id in fmt=1.
+_CLIENT_ID_CELL = r"(?:[^\s,][^,]*)?"
 _PHONE_SEPARATORS = re.compile(r"[\s()\-]")
 _DATE_CELL = r"([0-9]{2}\.[0-9]{2}\.[0-9]{4})?"
 
@@ -54,25 +58,34 @@ def _contact_row(key: str, item: str) -> Row:
     # Seed 004's key order; fmt=1 has the same columns without keys. Assumption: several
     # addresses or groups are written comma-separated, without spaces, as requests give
     # them. fmt=1 is read by the one split that fits every column: numbers, group ids, the
-    # date and the id by their patterns; comments and tags may hold commas, so a comma in
-    # either, or several other addresses, leave two readings and raise ParseError. Names are
-    # taken to hold none (a comma there fits no reading: ParseError again).
+    # date by their patterns, the client's id as text without a comma; comments and tags may
+    # hold commas, so a comma in either, or several other addresses, leave two readings and
+    # raise ParseError. Names and the id are taken to hold none. Seed 004 lists no int_id in
+    # this layout, so fmt=1 has none (the column count would change); fmt=0/2/3 keep one a
+    # reply carries, by its key.
     return Row(
         (
             Column("addresses", items=item),
-            Column("name"),
+            # Names are text: fmt=0 never guesses where one ends (a ", key = " in it).
+            Column("name", text=True),
             Column("groups", items=_ID_ITEM),
-            Column("first_name"),
-            Column("last_name"),
-            Column("middle_name"),
+            Column("first_name", text=True),
+            Column("last_name", text=True),
+            Column("middle_name", text=True),
             Column("birthday", pattern=_DATE_CELL),
-            Column("id", pattern=_ID_ITEM),
-            Column("comments", free_text=True),
+            Column("id", pattern=_CLIENT_ID_CELL),
+            Column("comment", free_text=True),
             Column("tags", free_text=True),
             Column("other_addresses", items=item),
         ),
         renames=_everywhere(
-            {key: "addresses", f"{key}_other": "other_addresses", "group": "groups"}
+            # The seed's ``comments`` is the ``comment`` of every other family.
+            {
+                key: "addresses",
+                f"{key}_other": "other_addresses",
+                "group": "groups",
+                "comments": "comment",
+            }
         ),
     )
 

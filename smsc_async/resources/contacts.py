@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import AsyncIterator, Iterable
 
 from smsc_async._validation import COMMENT_MAX, NAME_MAX, Checks, Text, checking, smsc_date
+from smsc_async.errors import ParseError
 from smsc_async.models.contacts import Contact
 from smsc_async.resources._base import Call, Resource, form
 from smsc_async.resources._books import MAX_CNT, PHONES, Book
@@ -25,6 +26,10 @@ def check_id(check: Checks, field: str, value: int | None) -> None:
 def check_cnt(check: Checks, field: str, value: int | None) -> None:
     """How many records one list request returns: 1 to 1000."""
     check.int_range(field, value, 1, MAX_CNT)
+
+
+def _int_id(contact: Contact) -> int | None:
+    return contact.int_id
 
 
 def check_groups(check: Checks, field: str, value: int | Iterable[int] | None) -> str | None:
@@ -66,7 +71,7 @@ class ContactsResource(Resource):
         middle_name: str | None,
         birthday: dt.date | str | None,
         myid: str | None,
-        comments: str | None,
+        comment: str | None,
         tags: str | None,
         other_addresses: str | Iterable[str] | None,
     ) -> dict[str, str]:
@@ -83,7 +88,7 @@ class ContactsResource(Resource):
             check.text(field, value, max_len=NAME_MAX, kind=Text.NAME)
         bd = smsc_date(check, "birthday", birthday)
         check.text("myid", myid, max_len=NAME_MAX, kind=Text.NAME)
-        check.text("comments", comments, max_len=COMMENT_MAX)
+        check.text("comment", comment, max_len=COMMENT_MAX)
         check.text("tags", tags, max_len=COMMENT_MAX)
         # Assumption: mails.php takes other addresses in ``pho`` too (only phones.php's
         # parameters are documented; "the request format is similar").
@@ -95,7 +100,7 @@ class ContactsResource(Resource):
             mnm=middle_name,
             bd=bd,
             myid=myid,
-            cmt=comments,
+            cmt=comment,
             tags=tags,
             pho=self._book.addresses(check, "other_addresses", other_addresses),
         )
@@ -111,7 +116,7 @@ class ContactsResource(Resource):
         middle_name: str | None = None,
         birthday: dt.date | str | None = None,
         myid: str | None = None,
-        comments: str | None = None,
+        comment: str | None = None,
         tags: str | None = None,
         other_addresses: str | Iterable[str] | None = None,
     ) -> int:
@@ -126,7 +131,7 @@ class ContactsResource(Resource):
             middle_name: Middle name.
             birthday: Date of birth (``date`` or ``"dd.mm.yyyy"``).
             myid: An id of your own for it.
-            comments: A comment.
+            comment: A comment (``cmt`` on the wire).
             tags: Tags.
             other_addresses: Other numbers (or addresses); nothing is sent to them.
 
@@ -149,7 +154,7 @@ class ContactsResource(Resource):
                     middle_name=middle_name,
                     birthday=birthday,
                     myid=myid,
-                    comments=comments,
+                    comment=comment,
                     tags=tags,
                     other_addresses=other_addresses,
                 ),
@@ -169,7 +174,7 @@ class ContactsResource(Resource):
         middle_name: str | None = None,
         birthday: dt.date | str | None = None,
         myid: str | None = None,
-        comments: str | None = None,
+        comment: str | None = None,
         tags: str | None = None,
         other_addresses: str | Iterable[str] | None = None,
     ) -> None:
@@ -185,7 +190,7 @@ class ContactsResource(Resource):
             middle_name: A new middle name.
             birthday: A new date of birth.
             myid: A new id of your own.
-            comments: A new comment.
+            comment: A new comment (``cmt``).
             tags: New tags.
             other_addresses: New other numbers (or addresses).
 
@@ -207,13 +212,13 @@ class ContactsResource(Resource):
                     middle_name=middle_name,
                     birthday=birthday,
                     myid=myid,
-                    comments=comments,
+                    comment=comment,
                     tags=tags,
                     other_addresses=other_addresses,
                 ),
             }
             given = (new_addresses, name, groups, first_name, last_name, middle_name, birthday)
-            if all(v is None for v in (*given, myid, comments, tags, other_addresses)):
+            if all(v is None for v in (*given, myid, comment, tags, other_addresses)):
                 check.fail("change", "nothing to change: give at least one new value")
         await self._call(book.change, params)
 
@@ -272,7 +277,8 @@ class ContactsResource(Resource):
             address: Only the contact with this phone number (or e-mail address).
             fio: Only contacts whose first, last or middle name matches.
             search: Only contacts whose name or number matches.
-            after_id: Only contacts after the one with this id (paging).
+            after_id: Only contacts after the one with this ``int_id`` (paging; seed
+                004: "Contact ID (int_id)", not the client's :attr:`Contact.id`).
             cnt: At most this many (1 to 1000).
 
         Returns:
@@ -298,11 +304,18 @@ class ContactsResource(Resource):
     ) -> AsyncIterator[Contact]:
         """Every matching contact, fetched a page at a time as the caller consumes them.
 
-        Pages are chained with ``after_id`` (the largest id of the page before); each page
-        is a separate request through the limiter, and only one is held at a time::
+        Pages are chained with ``after_id`` (the largest :attr:`Contact.int_id` of the page
+        before); each page is a separate request through the limiter, and only one is held
+        at a time::
 
             async for contact in smsc.contacts.iterate(groups=321):
                 ...
+
+        Seed 004 documents ``after_id`` for fmt=3, the format whose list carries each
+        contact's ``int_id``. Where a full page has no ``int_id`` (fmt=0, 1 and 2) there is
+        no cursor to go on from: the list is read again in one request of the largest page
+        (1000), and if that is full too, :class:`ParseError` follows its contacts, since
+        more may exist that cannot be reached.
 
         Args:
             groups: Only contacts of this group (or of these groups).
@@ -313,21 +326,50 @@ class ContactsResource(Resource):
 
         Raises:
             ValidationError: A bad argument, raised here, before iteration starts.
-            ParseError: During iteration, if the server's pages do not move to later ids.
+            ParseError: During iteration, if the server's pages do not move to later ids,
+                or a full page carries no ``int_id`` to page on from.
         """
         with checking(self._book.get.name) as check:
             params = self._filters(check, groups, address, fio, search)
             check_cnt(check, "page_size", page_size)
-        params["cnt"] = str(page_size)
+        return self._every(params, page_size)
 
-        async def fetch(after_id: int | None) -> list[Contact]:
-            # Assumption: after_id returns the contacts with larger ids, in id order (seed
-            # 004 documents it for fmt=3; the emulator serves every format alike).
-            return await self._page(
-                params if after_id is None else {**params, "after_id": str(after_id)}
-            )
+    async def _every(self, params: dict[str, str], page_size: int) -> AsyncIterator[Contact]:
+        command = self._book.get.name
+        first = await self._page({**params, "cnt": str(page_size)})
+        if len(first) >= page_size and any(c.int_id is None for c in first):
+            # Fallback (no int_id, so no after_id): the client's ids are not the server's
+            # and cannot be a cursor. The first page is dropped and the list read whole in
+            # the largest page the server gives; what lies beyond it cannot be reached, and
+            # saying so beats ending as if the list were complete.
+            if page_size < MAX_CNT:
+                del first[:]
+                first = await self._page({**params, "cnt": str(MAX_CNT)})
+            full = len(first) >= MAX_CNT
+            first.reverse()
+            while first:
+                yield first.pop()
+            if full:
+                raise ParseError(
+                    f"the list may go on past {MAX_CNT} contacts, but its records carry no "
+                    "int_id to page on with after_id (seed 004 pages fmt=3 lists)",
+                    command=command,
+                )
+            return
+        pending: builtins.list[builtins.list[Contact]] = [first]
+        del first
 
-        return pages(fetch, page_size, ascending=True, command=self._book.get.name)
+        async def fetch(after_id: int | None) -> builtins.list[Contact]:
+            if pending:
+                return pending.pop()  # the first page, fetched above
+            # Assumption: after_id returns the contacts with larger int_ids, in int_id
+            # order (seed 004 documents it for fmt=3; the emulator serves every format so).
+            return await self._page({**params, "cnt": str(page_size), "after_id": str(after_id)})
+
+        async for contact in pages(
+            fetch, page_size, ascending=True, command=command, key=_int_id
+        ):
+            yield contact
 
     async def _page(self, params: dict[str, str]) -> builtins.list[Contact]:
         return await or_empty(self._call(self._book.get, params))

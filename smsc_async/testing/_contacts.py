@@ -42,14 +42,18 @@ _FIELDS = {
     "mnm": "middle_name",
     "bd": "birthday",
     "myid": "myid",
-    "cmt": "comments",
+    "cmt": "comment",
     "tags": "tags",
 }
 
 
 @attrs.define
 class ContactEntry:
-    """A contact as the server keeps it (text fields as sent; ``""`` when unset)."""
+    """A contact as the server keeps it (text fields as sent; ``""`` when unset).
+
+    ``id`` is the server's own id (the ``int_id`` that ``after_id`` takes); ``myid`` the
+    client's, which lists show as ``id``.
+    """
 
     id: int
     addresses: list[str]
@@ -60,25 +64,28 @@ class ContactEntry:
     middle_name: str = ""
     birthday: str = ""
     myid: str = ""
-    comments: str = ""
+    comment: str = ""
     tags: str = ""
     other: list[str] = attrs.field(factory=list)
 
     def model(self) -> Contact:
         """The public model of this entry."""
         birthday = dt.datetime.strptime(self.birthday, "%d.%m.%Y").date() if self.birthday else None  # noqa: DTZ007
+        # Seed 004: the listed id is the client's (``myid``); the server's own id is the
+        # int_id that after_id takes.
         return Contact(
             tuple(self.addresses),
-            self.id,
+            self.myid or None,
             self.name or None,
             tuple(self.groups),
             self.first_name or None,
             self.last_name or None,
             self.middle_name or None,
             birthday,
-            self.comments or None,
+            self.comment or None,
             self.tags or None,
             tuple(self.other),
+            int_id=self.id,
         )
 
 

@@ -306,28 +306,34 @@ def render_contacts(fmt: Format, contacts: Sequence[Contact], *, key: str = "pho
     """The reply to ``phones.php?get=1`` (``key="mail"`` for ``mails.php``).
 
     Several addresses or groups are written comma-separated (the project's assumption);
-    fmt=3 quotes the id and gives one group as a number, as the seed shows.
+    fmt=3 quotes the id and gives one group as a number, as the seed shows. ``id`` is the
+    client's own id (``myid``; seed 004: "contact Id assigned by the Client"), empty where
+    it gave none.
     """
     rows = []
     for c in contacts:
         groups: Any = ",".join(str(g) for g in c.groups)
         if fmt is Format.JSON and len(c.groups) == 1:
             groups = c.groups[0]
-        rows.append(
-            [
-                (key, ",".join(c.addresses)),
-                ("name", c.name),
-                ("group", groups),
-                ("first_name", c.first_name),
-                ("last_name", c.last_name),
-                ("middle_name", c.middle_name),
-                ("birthday", c.birthday.strftime("%d.%m.%Y") if c.birthday else None),
-                ("id", str(c.id) if fmt is Format.JSON else c.id),
-                ("comments", c.comments),
-                ("tags", c.tags),
-                (f"{key}_other", ",".join(c.other_addresses)),
-            ]
-        )
+        row: list[tuple[str, Any]] = [
+            (key, ",".join(c.addresses)),
+            ("name", c.name),
+            ("group", groups),
+            ("first_name", c.first_name),
+            ("last_name", c.last_name),
+            ("middle_name", c.middle_name),
+            ("birthday", c.birthday.strftime("%d.%m.%Y") if c.birthday else None),
+            ("id", c.id),
+            ("comments", c.comment),
+            ("tags", c.tags),
+            (f"{key}_other", ",".join(c.other_addresses)),
+        ]
+        # Seed 004 says after_id takes the "Contact ID (int_id)" in the fmt=3 get command:
+        # a client can learn that id only from the fmt=3 list, so fmt=3 records carry it (a
+        # JSON number, as ids are); fmt=0/1/2 keep the seed's eleven fields.
+        if fmt is Format.JSON and c.int_id is not None:
+            row.append(("int_id", c.int_id))
+        rows.append(row)
     if fmt is Format.JSON:
         return _json([{k: "" if v is None else v for k, v in row} for row in rows])
     return _rows(fmt, "list", "contact", rows)

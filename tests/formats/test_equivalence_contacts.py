@@ -32,16 +32,16 @@ L, C, X, J = Format.LINES, Format.CSV, Format.XML, Format.JSON
 
 CONTACTS: Bodies = {
     L: "phone = 79990001122,79990003344, name = Ivan, group = 301,302, first_name = Ivan, "
-    "last_name = Ivanov, middle_name = Ivanovich, birthday = 01.05.1990, id = 17, "
+    "last_name = Ivanov, middle_name = Ivanovich, birthday = 01.05.1990, id = c-17, "
     "comments = call after 6 pm, tags = vip, phone_other = 79995556677\n"
     "phone = 79991112233, name = Petr, group = , first_name = , last_name = , "
     "middle_name = , birthday = , id = 18, comments = , tags = , phone_other = \n",
-    C: "79990001122,79990003344,Ivan,301,302,Ivan,Ivanov,Ivanovich,01.05.1990,17,"
+    C: "79990001122,79990003344,Ivan,301,302,Ivan,Ivanov,Ivanovich,01.05.1990,c-17,"
     "call after 6 pm,vip,79995556677\n"
     "79991112233,Petr,,,,,,18,,,\n",
     X: "<list>\n<contact>\n<phone>79990001122,79990003344</phone>\n<name>Ivan</name>\n"
     "<group>301,302</group>\n<first_name>Ivan</first_name>\n<last_name>Ivanov</last_name>\n"
-    "<middle_name>Ivanovich</middle_name>\n<birthday>01.05.1990</birthday>\n<id>17</id>\n"
+    "<middle_name>Ivanovich</middle_name>\n<birthday>01.05.1990</birthday>\n<id>c-17</id>\n"
     "<comments>call after 6 pm</comments>\n<tags>vip</tags>\n"
     "<phone_other>79995556677</phone_other>\n</contact>\n"
     "<contact>\n<phone>79991112233</phone>\n<name>Petr</name>\n<group></group>\n"
@@ -50,7 +50,7 @@ CONTACTS: Bodies = {
     "<phone_other></phone_other>\n</contact>\n</list>",
     J: '[{\n"phone": "79990001122,79990003344",\n"name": "Ivan",\n"group": "301,302",\n'
     '"first_name": "Ivan",\n"last_name": "Ivanov",\n"middle_name": "Ivanovich",\n'
-    '"birthday": "01.05.1990",\n"id": "17",\n"comments": "call after 6 pm",\n'
+    '"birthday": "01.05.1990",\n"id": "c-17",\n"comments": "call after 6 pm",\n'
     '"tags": "vip",\n"phone_other": "79995556677"\n},\n'
     '{\n"phone": "79991112233",\n"name": "Petr",\n"group": "",\n"first_name": "",\n'
     '"last_name": "",\n"middle_name": "",\n"birthday": "",\n"id": "18",\n"comments": "",\n'
@@ -58,7 +58,7 @@ CONTACTS: Bodies = {
 }
 IVAN = Contact(
     ("79990001122", "79990003344"),
-    17,
+    "c-17",  # the client's own id (myid, seed 004), as text
     "Ivan",
     (301, 302),
     "Ivan",
@@ -69,7 +69,7 @@ IVAN = Contact(
     "vip",
     ("79995556677",),
 )
-PETR = Contact(("79991112233",), 18, "Petr")
+PETR = Contact(("79991112233",), "18", "Petr")
 
 # One group as a JSON number, as the seed writes it.
 ONE_GROUP: Bodies = {
@@ -97,7 +97,7 @@ MAIL_CONTACTS: Bodies = {
     '"last_name": "",\n"middle_name": "",\n"birthday": "",\n"id": "20",\n"comments": "",\n'
     '"tags": "",\n"mail_other": "c@shop.ru"\n}]',
 }
-SHOP = Contact(("a@shop.ru", "b@shop.ru"), 20, "Shop", (303,), other_addresses=("c@shop.ru",))
+SHOP = Contact(("a@shop.ru", "b@shop.ru"), "20", "Shop", (303,), other_addresses=("c@shop.ru",))
 
 GROUPS: Bodies = {
     L: "id = 301, name = VIP, number = 5, cnt = 120\nid = 302, name = Shop, Ltd, number = 0, "
@@ -144,7 +144,11 @@ OK: Bodies = {L: "OK", C: "OK", X: "<result>OK</result>", J: '{\n"result": "OK"\
 
 CASES: dict[str, tuple[Command[Any], Bodies, Any]] = {
     "contacts": (PHONES.get, CONTACTS, [IVAN, PETR]),
-    "contacts-one-group": (PHONES.get, ONE_GROUP, [Contact(("79990001122",), 19, "Anna", (301,))]),
+    "contacts-one-group": (
+        PHONES.get,
+        ONE_GROUP,
+        [Contact(("79990001122",), "19", "Anna", (301,))],
+    ),
     "mail-contacts": (MAILS.get, MAIL_CONTACTS, [SHOP]),
     "groups": (
         GET_GROUP,
@@ -217,7 +221,7 @@ def test_fmt1_refuses_commas_in_comments_or_tags_that_keyed_formats_read(
         "phone_other = "
     )
     (contact,) = decode(PHONES.get, lines, L)
-    assert (comments or None, tags or None) == (contact.comments, contact.tags)
+    assert (comments or None, tags or None) == (contact.comment, contact.tags)
 
 
 def test_fmt1_refuses_several_other_numbers() -> None:
@@ -242,20 +246,39 @@ def test_fmt1_never_takes_prose_after_a_comma_for_a_group_id() -> None:
 
 
 def test_fmt1_refuses_a_line_no_split_fits() -> None:
-    """A line whose cells fit no reading of the columns (a non-numeric id) is a ParseError."""
-    body = "79990001122,Ivan,301,,,,,seventeen,,,\n"
+    """A line whose cells fit no reading of the columns (a group id of letters) is a ParseError."""
+    body = "79990001122,Ivan,three,,,,,c-17,,,\n"
     with pytest.raises(ParseError, match="fits none"):
         decode(PHONES.get, body, C)
 
 
 def test_fmt1_reads_a_numeric_name_only_where_one_split_fits() -> None:
-    """A name of digits after one number is still read, because the id column must be digits."""
+    """A name of digits after one number is still read: one split fits."""
     body = "79990001122,12345,301,,,,,17,,,\n"
-    assert [Contact(("79990001122",), 17, "12345", (301,))] == decode(PHONES.get, body, C)
+    assert [Contact(("79990001122",), "17", "12345", (301,))] == decode(PHONES.get, body, C)
 
 
-def test_unknown_fields_are_kept_in_extra() -> None:
-    """A field the model does not know (a server's int_id, say) lands in extra, not an error."""
-    body = '[{"phone": "79990001122", "id": "5", "int_id": 77}]'
+@pytest.mark.parametrize("fmt", [L, C, X, J], ids=lambda f: f"fmt{int(f)}")
+def test_a_text_client_id_reads_as_text(fmt: Format) -> None:
+    """Seed 004's listed id is the client's own (myid): "c-17" reads, no ParseError."""
+    body = {
+        L: "phone = 79990001122, name = , group = , first_name = , last_name = , "
+        "middle_name = , birthday = , id = c-17, comments = , tags = , phone_other = \n",
+        C: "79990001122,,,,,,,c-17,,,\n",
+        X: "<list>\n<contact>\n<phone>79990001122</phone>\n<id>c-17</id>\n</contact>\n</list>",
+        J: '[{"phone": "79990001122", "id": "c-17"}]',
+    }[fmt]
+    assert [Contact(("79990001122",), "c-17")] == decode(PHONES.get, body, fmt)
+
+
+def test_a_numeric_json_id_reads_as_text_and_int_id_as_the_cursor() -> None:
+    """fmt=3: an id written as a number is still the client's text; int_id is kept apart."""
+    body = '[{"phone": "79990001122", "id": 5, "int_id": 77}]'
     (contact,) = decode(PHONES.get, body, J)
-    assert {"int_id": "77"} == contact.extra
+    assert ("5", 77, {}) == (contact.id, contact.int_id, contact.extra)
+
+
+def test_an_empty_id_is_none() -> None:
+    """A contact the client gave no id lists an empty id: None."""
+    body = '[{"phone": "79990001122", "id": ""}]'
+    assert [Contact(("79990001122",))] == decode(PHONES.get, body, J)

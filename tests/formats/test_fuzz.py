@@ -94,8 +94,8 @@ def _seeds(fmt: Format) -> list[str]:
     """Real replies rendered from the docs, to mutate into plausible hostile ones."""
     zone = TariffZone("1", "Russia, MTS", Decimal("3.50"), Decimal("3.20"), hlr=Decimal("0.1"))
     contacts = [
-        Contact(("79991234567",), 17, name="Ann", groups=(1, 2), comments="call, later"),
-        Contact(("79997654321", "79990000000"), 18, birthday=dt.date(1990, 2, 3), tags="vip"),
+        Contact(("79991234567",), "c-17", name="Ann", groups=(1, 2), comment="call, later"),
+        Contact(("79997654321", "79990000000"), "18", birthday=dt.date(1990, 2, 3), tags="vip"),
     ]
     return [
         render_error(fmt, 9, "duplicate request, wait a minute"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Awaitable, Callable, Sequence
 
+import attrs
 import httpx
 import pytest
 import respx
@@ -69,7 +70,7 @@ FORM_CASES: list[tuple[BookCall, str]] = [
             middle_name="Maria",
             birthday=dt.date(1990, 5, 1),
             myid="c-17",
-            comments="likes tea",
+            comment="likes tea",
             tags="vip",
             other_addresses=[P3, "79990000004"],
         ),
@@ -180,23 +181,32 @@ async def test_command_posts_exact_form(
 CONTACTS = [
     Contact(
         (P, P2),
-        5,
+        "c-17",  # the client's own id (myid): text
         name="Ann",
         groups=(1, 2),
         first_name="Anna",
         last_name="Lee",
         middle_name="Maria",
         birthday=dt.date(1990, 5, 1),
-        comments="likes tea",
+        comment="likes tea",
         tags="vip",
         other_addresses=(P3,),
     ),
-    Contact(("+79990000004",), 9, name="Кирилл", groups=(3,)),
-    Contact(("79990000005",), 12),
+    Contact(("+79990000004",), "9", name="Кирилл", groups=(3,)),
+    Contact(("79990000005",)),  # no client id
 ]
 MAILS = [
-    Contact(("ann@example.com", M), 7, groups=(4, 5), other_addresses=(M2,)),
-    Contact(("bob@example.org",), 8, name="Bob"),
+    # A name and a middle name: without them fmt=1 cannot tell where two addresses or two
+    # groups end, now that the id beside them may be any text or none (ParseError).
+    Contact(
+        ("ann@example.com", M),
+        "m-7",
+        name="Ann",
+        groups=(4, 5),
+        middle_name="A",
+        other_addresses=(M2,),
+    ),
+    Contact(("bob@example.org",), "8", name="Bob"),
 ]
 GROUPS = [ContactGroup(321, "Friends, old", number=12, count=3), ContactGroup(322, "W", count=0)]
 BLACKLIST = [BlacklistEntry(17, P, BlockType.MASS, "spam, daily"), BlacklistEntry(3, P2)]
@@ -302,20 +312,24 @@ async def test_not_found_on_a_change_raises(
 
 
 def make_contacts(count: int, first: int = 0) -> list[Contact]:
-    return [Contact((f"7999{i:07d}",), 100 + 3 * i, name=f"c{i}") for i in range(first, count)]
+    """Contacts with the client's text ids (``myid``) and the server's int_ids 100, 103, ..."""
+    return [
+        Contact((f"7999{i:07d}",), f"c-{i}", name=f"c{i}", int_id=100 + 3 * i)
+        for i in range(first, count)
+    ]
 
 
 def contacts_server(
     contacts: Sequence[Contact], *, ignore_cursor: bool = False, reverse: bool = False
 ) -> Callable[[httpx.Request], httpx.Response]:
-    """A fake ``get``: ``cnt`` contacts with ids above ``after_id``; none at all: error 3."""
-    ordered = sorted(contacts, key=lambda c: c.id)
+    """A fake ``get``: ``cnt`` contacts with int_ids above ``after_id``; none: error 3."""
+    ordered = sorted(contacts, key=lambda c: c.int_id or 0)
 
     def serve(request: httpx.Request) -> httpx.Response:
         form = posted_form(request)
         fmt = Format(int(form["fmt"]))
         after = 0 if ignore_cursor else int(form.get("after_id", 0))
-        page = [c for c in ordered if c.id > after][: int(form["cnt"])]
+        page = [c for c in ordered if (c.int_id or 0) > after][: int(form["cnt"])]
         if not page:
             return reply(render_error(fmt, 3, "no records found"))
         return reply(render_contacts(fmt, page[::-1] if reverse else page))
@@ -340,18 +354,79 @@ async def test_iterate_fetches_pages_lazily(router: respx.MockRouter) -> None:
 
 
 @pytest.mark.parametrize("reverse", [False, True], ids=["sorted-pages", "reversed-pages"])
-async def test_iterate_chains_pages_by_largest_id(
-    router: respx.MockRouter, fmt: Format, reverse: bool
+async def test_iterate_chains_pages_by_largest_int_id(
+    router: respx.MockRouter, reverse: bool
 ) -> None:
-    """Each page after the first asks for contacts after the largest id of the page before."""
-    contacts = make_contacts(7)  # ids 100, 103, 106 | 109, 112, 115 | 118
+    """Each fmt=3 page after the first asks for contacts after the page's largest int_id.
+
+    The contacts' own ids are the client's text ids ("c-0"...): they are read back as text
+    and never used as the cursor.
+    """
+    contacts = make_contacts(7)  # int_ids 100, 103, 106 | 109, 112, 115 | 118
     route = router.post("phones.php").mock(side_effect=contacts_server(contacts, reverse=reverse))
-    async with make_client(fmt) as smsc:
+    async with make_client(Format.JSON) as smsc:
         got = [c async for c in smsc.contacts.iterate(groups=[321, 322], fio="Lee", page_size=3)]
-    assert contacts == sorted(got, key=lambda c: c.id)
-    base = expected_form("phones.php?get=1&grp=321,322&fio=Lee&cnt=3", fmt)
+    assert contacts == sorted(got, key=lambda c: c.int_id or 0)
+    assert [f"c-{i}" for i in range(7)] == sorted(c.id or "" for c in got)
+    base = expected_form("phones.php?get=1&grp=321,322&fio=Lee&cnt=3", Format.JSON)
     forms = [posted_form(call.request) for call in route.calls]
     assert [base, {**base, "after_id": "106"}, {**base, "after_id": "115"}] == forms
+
+
+WITHOUT_INT_ID = [Format.LINES, Format.CSV, Format.XML]
+
+
+@pytest.mark.parametrize("fmt", WITHOUT_INT_ID, ids=lambda f: f"fmt{int(f)}")
+async def test_iterate_without_int_id_reads_the_list_in_one_largest_page(
+    router: respx.MockRouter, fmt: Format
+) -> None:
+    """A full page without int_ids (fmt=0/1/2) has no cursor: the list is asked for whole.
+
+    The client's text ids cannot stand in for after_id, so the first page is dropped and
+    the list read again with cnt=1000; every contact comes once, none is skipped.
+    """
+    contacts = make_contacts(7)
+    route = router.post("phones.php").mock(side_effect=contacts_server(contacts))
+    async with make_client(fmt) as smsc:
+        got = [c async for c in smsc.contacts.iterate(page_size=3)]
+    assert [attrs.evolve(c, int_id=None) for c in contacts] == got
+    base = expected_form("phones.php?get=1&cnt=3", fmt)
+    forms = [posted_form(call.request) for call in route.calls]
+    assert [base, {**base, "cnt": "1000"}] == forms
+
+
+async def test_iterate_without_int_id_raises_after_a_full_largest_page(
+    router: respx.MockRouter,
+) -> None:
+    """1000 contacts without int_ids are yielded, then ParseError: more may lie beyond."""
+    contacts = make_contacts(1001)
+    route = router.post("phones.php").mock(side_effect=contacts_server(contacts))
+    seen: list[Contact] = []
+
+    async def consume(smsc: SmscClient) -> None:
+        async for contact in smsc.contacts.iterate():
+            seen.append(contact)
+
+    async with make_client(Format.XML) as smsc:
+        with pytest.raises(ParseError, match="int_id"):
+            await consume(smsc)
+    assert [attrs.evolve(c, int_id=None) for c in contacts[:1000]] == seen
+    assert 1 == route.call_count
+
+
+async def test_iterate_raises_on_a_full_later_page_without_int_id(
+    router: respx.MockRouter,
+) -> None:
+    """A full page that loses its int_ids after the first has no cursor: ParseError."""
+    first = make_contacts(3)
+    second = [attrs.evolve(c, int_id=None) for c in make_contacts(6, first=3)]
+    route = router.post("phones.php").mock(
+        side_effect=[reply(render_contacts(Format.JSON, page)) for page in (first, second)]
+    )
+    async with make_client() as smsc:
+        with pytest.raises(ParseError):
+            _ = [c async for c in smsc.contacts.iterate(page_size=3)]
+    assert 2 == route.call_count
 
 
 @pytest.mark.parametrize(
@@ -380,7 +455,7 @@ async def test_iterate_raises_when_a_page_does_not_advance(
     router: respx.MockRouter, second: list[Contact]
 ) -> None:
     """A next page holding ids not above after_id raises ParseError, yielding none of it."""
-    first = make_contacts(3)  # ids 100, 103, 106; the second page holds 106 again
+    first = make_contacts(3)  # int_ids 100, 103, 106; the second page holds 106 again
     route = router.post("phones.php").mock(
         side_effect=[reply(render_contacts(Format.JSON, page)) for page in (first, second)]
     )

@@ -33,7 +33,7 @@ FIELDS: dict[str, Any] = {
     "last_name": "Lee",
     "middle_name": "Maria",
     "birthday": dt.date(1990, 2, 1),
-    "comments": "call after 6 & ask <Ann>",  # no comma: fmt=1 cannot place one here
+    "comment": "call after 6 & ask <Ann>",  # no comma: fmt=1 cannot place one here
     "tags": "vip",
 }
 BOOK_RULE = (
@@ -72,10 +72,16 @@ async def test_add_with_several_phones_and_groups_creates_one_contact(fmt: Forma
     emulator = Emulator()
     async with emulator.client(fmt=fmt) as smsc:
         g1, g2 = await smsc.groups.add("Friends"), await smsc.groups.add("Work", number=7)
-        cid = await smsc.contacts.add([P1, P2], groups=[g1, g2], other_addresses=[P3], **FIELDS)
+        cid = await smsc.contacts.add(
+            [P1, P2], groups=[g1, g2], other_addresses=[P3], myid="c-17", **FIELDS
+        )
         contacts = await smsc.contacts.list()
         groups = await smsc.groups.list()
-    expected = Contact((P1, P2), cid, groups=(g1, g2), other_addresses=(P3,), **FIELDS)
+    # The listed id is the client's own (myid, seed 004); fmt=3 adds the server's int_id.
+    int_id = cid if fmt is Format.JSON else None
+    expected = Contact(
+        (P1, P2), "c-17", groups=(g1, g2), other_addresses=(P3,), int_id=int_id, **FIELDS
+    )
     assert [expected] == contacts
     assert [(g1, 1), (g2, 1)] == [(g.id, g.count) for g in groups]
 
@@ -84,10 +90,10 @@ async def test_add_refuses_a_held_phone_and_an_unknown_group(fmt: Format) -> Non
     """A number already in a contact is refused with 5, an unknown group with 3; nothing is kept."""
     emulator = Emulator()
     async with emulator.client(fmt=fmt) as smsc:
-        cid = await smsc.contacts.add(P1)
+        await smsc.contacts.add(P1, myid="c-1")
         assert ("OperationFailedError", 5) == await refusal(smsc.contacts.add([P2, P1]))
         assert ("NotFoundError", 3) == await refusal(smsc.contacts.add(P2, groups=999))
-        assert [cid] == [c.id for c in await smsc.contacts.list()]
+        assert ["c-1"] == [c.id for c in await smsc.contacts.list()]
 
 
 @pytest.mark.parametrize(
@@ -105,10 +111,10 @@ async def test_change_replaces_only_the_given_fields_and_delete_removes(fmt: For
     emulator = Emulator()
     async with emulator.client(fmt=fmt) as smsc:
         g1, g2 = await smsc.groups.add("A"), await smsc.groups.add("B")
-        await smsc.contacts.add(P1, name="Ann", first_name="Anna", groups=[g1], comments="c")
+        await smsc.contacts.add(P1, name="Ann", first_name="Anna", groups=[g1], comment="c")
         await smsc.contacts.change(P1, name="Annie", groups=g2)
         (c,) = await smsc.contacts.list()
-        assert ("Annie", "Anna", (g2,), "c") == (c.name, c.first_name, c.groups, c.comments)
+        assert ("Annie", "Anna", (g2,), "c") == (c.name, c.first_name, c.groups, c.comment)
         await smsc.contacts.change_addresses(P1, [P2, P3])
         (moved,) = await smsc.contacts.list()
         assert ((P2, P3), "Annie") == (moved.addresses, moved.name)
@@ -134,11 +140,15 @@ async def test_get_filters_by_group_phone_names_search_and_pages(fmt: Format) ->
     book = emulator.contacts
     async with emulator.client(fmt=fmt) as smsc:
         g1, g2 = await smsc.groups.add("A"), await smsc.groups.add("B")
-        a = book.add_contact([P1], groups=[g1], last_name="Ivanov", first_name="Ivan").id
-        b = book.add_contact([P2], groups=[g2], name="Coffee Shop").id
-        c = book.add_contact([P3], groups=[g1, g2], first_name="Olga", last_name="Petrova").id
+        first = book.add_contact([P1], groups=[g1], last_name="Ivanov", first_name="Ivan", myid="a")
+        book.add_contact([P2], groups=[g2], name="Coffee Shop", myid="b")
+        # A middle name: without it fmt=1 cannot tell where two groups end (ParseError).
+        book.add_contact(
+            [P3], groups=[g1, g2], first_name="Olga", last_name="Petrova", middle_name="S", myid="c"
+        )
+        a, b, c = "a", "b", "c"
 
-        async def ids(**filters: Any) -> list[int]:
+        async def ids(**filters: Any) -> list[str | None]:
             return [contact.id for contact in await smsc.contacts.list(**filters)]
 
         assert [a, b, c] == await ids()
@@ -149,9 +159,9 @@ async def test_get_filters_by_group_phone_names_search_and_pages(fmt: Format) ->
         assert [c] == await ids(fio="Olga")
         assert [b] == await ids(search="coffee")
         assert [c] == await ids(search="7778")
-        assert [b, c] == await ids(after_id=a)
+        assert [b, c] == await ids(after_id=first.id)  # after_id takes the server's int_id
         assert [a, b] == await ids(cnt=2)
-        assert [c] == await ids(after_id=a, cnt=2, groups=g1)
+        assert [c] == await ids(after_id=first.id, cnt=2, groups=g1)
         assert [] == await ids(search="nobody")
         assert [] == await ids(groups=999)
 
@@ -175,10 +185,12 @@ async def test_the_mail_book_is_separate_and_uses_mail(fmt: Format) -> None:
     emulator = Emulator()
     async with emulator.client(fmt=fmt) as smsc:
         await smsc.contacts.add(P1)
-        mid = await smsc.mail_contacts.add([M1, M2], name="Ann", other_addresses="x@example.net")
+        await smsc.mail_contacts.add(
+            [M1, M2], name="Ann", other_addresses="x@example.net", myid="m-1"
+        )
         assert [(P1,)] == [c.addresses for c in await smsc.contacts.list()]
         mails = await smsc.mail_contacts.list()
-        assert [(mid, (M1, M2), ("x@example.net",))] == [
+        assert [("m-1", (M1, M2), ("x@example.net",))] == [
             (c.id, c.addresses, c.other_addresses) for c in mails
         ]
         await smsc.mail_contacts.change(M2, new_addresses=M2, name="Bob")
@@ -239,7 +251,8 @@ async def test_move_group_moves_adds_and_removes(fmt: Format) -> None:
     emulator = Emulator()
     async with emulator.client(fmt=fmt) as smsc:
         g1, g2, g3 = [await smsc.groups.add(n) for n in ("A", "B", "C")]
-        await smsc.contacts.add(P1, groups=[g1, g2])
+        # Names: without them fmt=1 cannot tell where several groups end (ParseError).
+        await smsc.contacts.add(P1, groups=[g1, g2], first_name="F", last_name="L", middle_name="M")
 
         async def groups() -> tuple[int, ...]:
             (contact,) = await smsc.contacts.list(address=P1)
@@ -334,7 +347,7 @@ async def test_created_ids_are_wrapped_per_format(fmt: Format) -> None:
 async def test_lists_render_the_documented_rows(fmt: Format) -> None:
     emulator = Emulator()
     gid = (await wire(emulator, "add_group", name="A", num="4"))["id"]
-    await wire(emulator, "add", phone=P1, name="Ann", grp=str(gid), bd="01.02.1990")
+    await wire(emulator, "add", phone=P1, name="Ann", grp=str(gid), bd="01.02.1990", myid="c-17")
     await wire(emulator, "add_black", phone=P2, type="2", cmt="no")
     bodies = [
         await raw_post(emulator, "phones.php", command, fmt=fmt)
@@ -344,19 +357,24 @@ async def test_lists_render_the_documented_rows(fmt: Format) -> None:
         Format.LINES: [
             (
                 f"phone = {P1}, name = Ann, group = {gid}, first_name = , last_name = , "
-                "middle_name = , birthday = 01.02.1990, id = 1, comments = , tags = , "
+                "middle_name = , birthday = 01.02.1990, id = c-17, comments = , tags = , "
                 "phone_other = "
             ),
             f"id = {gid}, name = A, number = 4, cnt = 1",
             f"id = 1, phone = {P2}, type = 2, comment = no",
         ],
-        Format.CSV: [f"{P1},Ann,{gid},,,,01.02.1990,1,,,", f"{gid},A,4,1", f"1,{P2},2,no"],
+        Format.CSV: [f"{P1},Ann,{gid},,,,01.02.1990,c-17,,,", f"{gid},A,4,1", f"1,{P2},2,no"],
     }
     if fmt in expected:
         assert expected[fmt] == bodies
-    else:  # fmt=3: the seed quotes a contact's id and a group's cnt
+    else:  # fmt=3: the seed quotes a contact's id and a group's cnt; int_id is after_id's
         contact, group, black = (json.loads(b)[0] for b in bodies)
-        assert (gid, "1", "01.02.1990") == (contact["group"], contact["id"], contact["birthday"])
+        assert (gid, "c-17", "01.02.1990", 1) == (
+            contact["group"],
+            contact["id"],
+            contact["birthday"],
+            contact["int_id"],
+        )
         assert {"id": gid, "name": "A", "number": 4, "cnt": "1"} == group
         assert {"id": 1, "phone": P2, "type": 2, "comment": "no"} == black
 
@@ -365,12 +383,20 @@ async def test_lists_render_the_documented_rows(fmt: Format) -> None:
 
 
 async def test_contacts_iterate_yields_each_once_in_id_order(fmt: Format) -> None:
+    """Contacts with text client ids come once each, in the server's order.
+
+    fmt=3 pages by int_id (5 pages of 7); the formats without int_id read the list again
+    in one page of 1000 (2 requests).
+    """
     emulator = Emulator()
-    ids = [emulator.contacts.add_contact([f"7999000{i:04d}"]).id for i in range(30)]
+    myids = [f"c-{i}" for i in range(30)]
+    for i, myid in enumerate(myids):
+        emulator.contacts.add_contact([f"7999000{i:04d}"], myid=myid)
     async with emulator.client(fmt=fmt) as smsc:
         got = [c async for c in smsc.contacts.iterate(page_size=7)]
-    assert ids == [c.id for c in got]
-    assert 5 == sum(e.command == "phones.get" for e in emulator.traffic)
+    assert myids == [c.id for c in got]
+    requests = 5 if fmt is Format.JSON else 2
+    assert requests == sum(e.command == "phones.get" for e in emulator.traffic)
     assert [] == emulator.violations
 
 
@@ -457,11 +483,11 @@ async def test_a_subclient_has_its_own_contacts_groups_and_blacklist(fmt: Format
             assert [] == await sub.groups.list()
             assert [] == await sub.blacklist.list()
             assert ("NotFoundError", 3) == await refusal(sub.contacts.add(P3, groups=gid))
-            sid = await sub.contacts.add(P1)  # the number is the main account's only
-            assert [sid] == [c.id for c in await sub.contacts.list()]
+            await sub.contacts.add(P1, myid="s-1")  # the number is the main account's only
+            assert ["s-1"] == [c.id for c in await sub.contacts.list()]
         assert [(P1,)] == [c.addresses for c in await smsc.contacts.list(groups=gid)]
     (row,) = await wire(emulator, "get", user="shop1")  # the parent acts for it with user=
-    assert (P1, str(sid)) == (row["phone"], row["id"])
+    assert (P1, "s-1") == (row["phone"], row["id"])
 
 
 async def test_a_renamed_subclient_keeps_its_contacts_and_groups() -> None:

@@ -16,7 +16,7 @@ def _emulator() -> Emulator:
     emulator = Emulator()
     for i in range(TOTAL):
         emulator.contacts.add_contact(
-            [f"7999{i:07d}"], name=f"Contact {i}", comments="a comment, with a comma"
+            [f"7999{i:07d}"], name=f"Contact {i}", comment="a comment, with a comma"
         )
     return emulator
 
@@ -47,9 +47,10 @@ async def test_iterating_25000_contacts_holds_one_page_at_a_time() -> None:
                 if count % PAGE == 0:
                     leftovers = max(leftovers, sum(ref() is not None for ref in previous))
                     previous, current = current, []
-                assert contact.id > last
-                assert contact.id in ids
-                last = contact.id
+                assert contact.int_id is not None
+                assert contact.int_id > last
+                assert contact.int_id in ids
+                last = contact.int_id
                 current.append(weakref.ref(contact))
                 count += 1
             walk = tracemalloc.get_traced_memory()[1] - baseline
@@ -75,7 +76,7 @@ async def test_iteration_asks_for_a_page_only_when_the_caller_needs_it() -> None
             await anext(contacts)
         assert 1 == sum(1 for e in emulator.traffic if e.command == "phones.get")
         nxt = await anext(contacts)
-        assert PAGE + 1 == nxt.id
+        assert PAGE + 1 == nxt.int_id
         assert 2 == sum(1 for e in emulator.traffic if e.command == "phones.get")
         assert {"after_id": str(PAGE), "cnt": str(PAGE)}.items() <= emulator.traffic[
             -1
