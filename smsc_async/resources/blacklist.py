@@ -31,14 +31,16 @@ class BlacklistResource(Resource):
         self,
         address: str,
         *,
-        type: BlockType | int = BlockType.ALL,  # noqa: A002 - SMSC's own parameter name
+        type: BlockType = BlockType.ALL,  # noqa: A002 - SMSC's own parameter name
         comment: str | None = None,
     ) -> int:
         """Blacklist a phone number (or e-mail address).
 
         Args:
             address: The number (or address) to block.
-            type: What to block: every message, mass mailings, or single messages.
+            type: What to block (``type``): ``BlockType.ALL`` every message, ``MASS`` mass
+                mailings, ``SINGLE`` single messages. Only the enum type-checks; a bare
+                ``int`` is still checked at run time.
             comment: A comment.
 
         Returns:
@@ -50,6 +52,8 @@ class BlacklistResource(Resource):
         book = self._book
         with checking(book.add_black.name) as check:
             named = book.naming(check, address)
+            # A bare int fails mypy; at run time one that names a known BlockType still
+            # passes (an int enum is one), anything else is refused before sending.
             if isinstance(type, bool) or not isinstance(type, int) or type not in _KNOWN_TYPES:
                 names = ", ".join(f"{t.name} ({int(t)})" for t in BlockType)
                 check.fail("type", f"must be a BlockType: {names}; got {type!r}")

@@ -286,19 +286,25 @@ class ContactsFamily:
         return lambda fmt: render_contacts(fmt, models, key=key)
 
     def move_group(self, call: Call) -> Render:
-        """``move_group=1`` move to the group, ``2`` add the group, ``3`` leave the group."""
+        """``move_group=1`` move to the groups, ``2`` add them, ``3`` leave them.
+
+        Seed 004: ``grp`` names one group or several, "separated by commas".
+        """
         how = call.params.get("move_group")
         entry = self._contact(call)
-        group = self._group(call)
+        groups = self._group_ids(call)
+        if not groups:
+            raise Refusal(1, "grp is required")
         if how == "1":
-            entry.groups = [group.id]
+            entry.groups = list(dict.fromkeys(groups))
         elif how == "2":
-            if group.id not in entry.groups:
-                entry.groups.append(group.id)
+            entry.groups += [g for g in dict.fromkeys(groups) if g not in entry.groups]
         elif how == "3":
-            if group.id not in entry.groups:
+            # Assumption: leaving a group the contact is not in is refused (3), as for one
+            # group, and then nothing changes.
+            if any(g not in entry.groups for g in groups):
                 raise Refusal(3, "the contact is not in the group")
-            entry.groups.remove(group.id)
+            entry.groups = [g for g in entry.groups if g not in groups]
         else:
             raise Refusal(1, "move_group is 1, 2 or 3")
         return render_ok
@@ -355,7 +361,7 @@ class ContactsFamily:
             ContactGroup(g.id, g.name, g.number, sum(g.id in c.groups for c in contacts))
             for g in self.groups[call.owner()].values()
             if g.type == kind
-        ]
+        ][: _count(call)]
         if not models:
             raise Refusal(3, "no records found")
         return lambda fmt: render_groups(fmt, models)

@@ -97,6 +97,13 @@ BAD_CALLS = [
     bad(lambda s: s.groups.delete(True), "group_id", "delete-bool"),
     bad(lambda s: s.mail_groups.delete(None), "group_id", "mail-delete-none"),
     bad(lambda s: s.groups.move_contact(P, 0), "group_id", "move-0"),
+    bad(lambda s: s.groups.move_contact(P, []), "group_id", "move-no-groups"),
+    bad(lambda s: s.groups.add_contact(P, [5, 0]), "group_id", "add-contact-list-with-0"),
+    bad(lambda s: s.groups.remove_contact(P, None), "group_id", "remove-contact-none"),
+    bad(lambda s: s.groups.rename(5, "G", number=-1), "number", "rename-number-negative"),
+    bad(lambda s: s.groups.rename(5, "G", number="7"), "number", "rename-number-str"),
+    bad(lambda s: s.groups.list(cnt=0), "cnt", "groups-cnt-0"),
+    bad(lambda s: s.mail_groups.list(cnt=1001), "cnt", "mail-groups-cnt-1001"),
     bad(lambda s: s.mail_groups.add_contact(M, "5"), "group_id", "mail-add-contact-str"),
     # names and other text
     bad(lambda s: s.groups.add(""), "name", "group-add-empty"),
@@ -165,8 +172,8 @@ async def test_one_error_lists_every_bad_field(
     ("call", "fields"),
     [
         pytest.param(
-            lambda s: s.contacts.add(P, groups=[0], comments=5),
-            ("groups", "comments"),
+            lambda s: s.contacts.add(P, groups=[0], comment=5),
+            ("groups", "comment"),
             id="add",
         ),
         pytest.param(

@@ -228,6 +228,31 @@ async def test_groups_are_added_renamed_listed_with_counts_and_deleted(fmt: Form
         assert ("NotFoundError", 3) == await refusal(smsc.groups.rename(g1, "x"))
 
 
+async def test_rename_sets_the_number_list_takes_cnt_and_moves_take_several_groups(
+    fmt: Format,
+) -> None:
+    """chg_group takes num; get_group honours cnt; move_group takes grp as a list (seed 004)."""
+    emulator = Emulator()
+    async with emulator.client(fmt=fmt) as smsc:
+        g1, g2, g3 = [await smsc.groups.add(n) for n in ("A", "B", "C")]
+        await smsc.groups.rename(g1, "A1", number=42)
+        assert [(g1, "A1", 42), (g2, "B", None)] == [
+            (g.id, g.name, g.number) for g in await smsc.groups.list(cnt=2)
+        ]
+        await smsc.contacts.add(P1, first_name="F", last_name="L", middle_name="M")
+
+        async def groups() -> tuple[int, ...]:
+            (contact,) = await smsc.contacts.list(address=P1)
+            return contact.groups
+
+        await smsc.groups.move_contact(P1, [g1, g2])
+        assert (g1, g2) == await groups()
+        await smsc.groups.add_contact(P1, [g2, g3])
+        assert (g1, g2, g3) == await groups()
+        await smsc.groups.remove_contact(P1, (g1, g3))
+        assert (g2,) == await groups()
+
+
 async def test_phone_and_mail_groups_are_listed_apart(fmt: Format) -> None:
     """type 0 groups count phone contacts, type 1 groups e-mail contacts; each list has its own."""
     emulator = Emulator()

@@ -19,6 +19,7 @@ async def typos(smsc: SmscClient) -> object:
     SmscClient(login="alex", passwrd="secret")  # E: call-arg
     SmscClient.from_env(fmt="json")  # E: arg-type
     await smsc.blacklist.add("79990000001", type=BlockType.AL)  # E: attr-defined
+    await smsc.blacklist.add("79990000001", type=7)  # E: arg-type
     await smsc.messages.send("79990000001", "hi", translit=Translit.LATN)  # E: attr-defined
     await smsc.mailings.add("promo", ["79990000001"], mes="hi")  # E: call-arg
     return Format.JSN  # E: attr-defined
