@@ -1,10 +1,20 @@
 """fmt=0: ``key = value, key = value`` lines.
 
-The server does not escape values, so a free-text value may contain ``", "`` and even
-``", word = "``. A line is cut before every ``", <identifier> = "``; after a free-text field,
-a cut whose key the row does not know is glued back onto the text, and a key seen twice
-means the line cannot be read one way only: :class:`~smsc_async.errors.ParseError`.
-A single record may also come as an acknowledgement, ``OK, ID - 17, COST - 1.40``.
+The server does not escape values, so a text value may contain ``", "`` and even
+``", word = "``. A line is cut before every ``", <identifier> = "``, and read by key:
+
+- a cut whose key the row knows starts that field (the docs show every key on every line,
+  so a text holding ``", tags = x"`` names ``tags`` twice);
+- a key seen twice means the line cannot be read one way only;
+- right after a text field (``Column.free_text`` or ``Column.text``), a cut whose key the
+  row does not know is either a field the SDK does not know yet (seed 002: ``operators=1``
+  may add a sender's "replacement analog") or part of the text: it cannot be told apart;
+- after any other field (an id, a number, a date: they hold no ``", word = "``) such a
+  cut is a field of its own, kept in the model's ``extra``.
+
+A line that cannot be read one way only is a :class:`~smsc_async.errors.ParseError`,
+never a guess (fmt=3 reads it exactly). A single record may also come as an
+acknowledgement, ``OK, ID - 17, COST - 1.40``.
 """
 
 from __future__ import annotations
@@ -79,45 +89,46 @@ def find_error(text: str) -> ErrorReply | None:
     return ErrorReply(error_code(coded[1], FMT, text), message.strip(), None)
 
 
-def _pairs(line: str, text: str) -> list[tuple[str, str, str]]:
-    """``(key, value, raw part)`` for each ``key = value`` cut of a line."""
+def _pairs(line: str, text: str) -> list[tuple[str, str]]:
+    """``(key, value)`` for each ``key = value`` cut of a line."""
     pairs = []
     for part in _CUT.split(line):
         match = _PAIR.match(part)
         if match is None:
             raise fail(f"expected 'key = value', got {part[:40]!r}", FMT, text)
         # Keys are case-folded: the server writes ``ID = 5`` and ``Status = 1``.
-        pairs.append((match[1].lower(), match[2] or "", part))
+        pairs.append((match[1].lower(), match[2] or ""))
     return pairs
 
 
 _Keys = tuple[frozenset[str], frozenset[str], Mapping[str, str]]
-"""A row's field names, its free-text ones, and its fmt=0 key renames."""
+"""A row's field names, its text ones, and its fmt=0 key renames."""
 
 
 def _keys(row: Row) -> _Keys:
-    return row.names(), row.free_text(), row.renames.get(FMT, {})
+    return row.names(), row.texts(), row.renames.get(FMT, {})
 
 
 def _record(line: str, row: Row, text: str, keys: _Keys | None = None) -> dict[str, Any]:
-    known, free, renames = keys or _keys(row)
+    known, texts, renames = keys or _keys(row)
     record: dict[str, Any] = {}
-    open_text: str | None = None  # the free-text field that may still continue
-    glued: list[str] = []  # its cuts to undo, joined once (``+=`` each time is quadratic)
-    for wire_key, value, part in _pairs(line, text):
+    open_text: str | None = None  # the text field just read: a cut after it may be inside it
+    for wire_key, value in _pairs(line, text):
         name = renames.get(wire_key, wire_key)
         if open_text is not None and name not in known:
-            glued.append(part)  # the cut was inside the text: undo it
-            continue
-        if open_text is not None and glued:
-            record[open_text] = ", ".join([record[open_text], *glued])
-            glued = []
+            # Two readings: a field the SDK does not know, or ", <key> = " in the text.
+            raise fail(
+                f"{wire_key!r} after the text of {open_text!r} is either a field of its own "
+                "or part of the text: the line is ambiguous",
+                FMT,
+                text,
+            )
         if name in record:
             raise fail(f"key {wire_key!r} appears twice: the line is ambiguous", FMT, text)
         record[name] = value
-        open_text = name if name in free else None
-    if open_text is not None and glued:
-        record[open_text] = ", ".join([record[open_text], *glued])
+        # Assumption: a field the row does not know holds no ", word = " (it goes to extra;
+        # the one SMSC documents, a sender's replacement analog, is a sender name).
+        open_text = name if name in texts else None
     return record
 
 

@@ -45,6 +45,9 @@ class Column:
             several cells; a line is read only if exactly one split fits every column.
         pattern: In fmt=1 rows with list columns, what the single cell of this column must
             fully match (an id, a date): it rules out splits that put other cells here.
+        text: The value is text someone wrote (a contact's name) that fmt=1 takes to hold
+            no comma, but that may hold anything in fmt=0, ``", key = "`` included. fmt=0
+            reads it as it reads a ``free_text`` value: it never guesses where it ends.
     """
 
     name: str
@@ -52,6 +55,7 @@ class Column:
     when: str | None = None
     items: str | None = None
     pattern: str | None = None
+    text: bool = False
 
 
 class LineStyle(enum.Enum):
@@ -105,6 +109,10 @@ class Row:
     def free_text(self) -> frozenset[str]:
         """The free-text field names."""
         return frozenset(c.name for c in self.columns if c.free_text)
+
+    def texts(self) -> frozenset[str]:
+        """The names of the fields that may hold ``", key = "`` in fmt=0: free text, text."""
+        return frozenset(c.name for c in self.columns if c.free_text or c.text)
 
     def key(self, fmt: Format, wire_key: str) -> str:
         """The field name for a wire key in a format."""

@@ -70,14 +70,9 @@ _DIGITAL_NAME_MAX = 15
 # documented all=0/all=1 rows follow their fmt=0 key order.
 _OPERATOR_KEYS = tuple(a.name for a in attrs.fields(OperatorStatuses))
 
-# A name holds only English letters, digits, ".", "-" and "_" (FAQ 88), or is an e-mail
-# address (seed 002, mail=1): never ", " nor " = ". So in fmt=0 every ", key = " after it
-# starts a field, and the "replacement analog" seed 002 says operators=1 may add (its key
-# and place undocumented) lands in Sender.extra wherever the server puts it; in fmt=1 a
-# comma is no part of a name.
 _SENDER = Row(
     (
-        Column("sender"),
+        Column("sender", free_text=True),
         Column("status", when="all"),
         *(Column(key, when="operators") for key in _OPERATOR_KEYS),
         Column("id"),

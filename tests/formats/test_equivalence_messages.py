@@ -130,18 +130,18 @@ STATUS_DOCS_EXAMPLE: Bodies = {  # the docs' fmt=1 example has no err column
 STATUS_FULL: Bodies = {
     L: "Status = 20, check_time = 18.10.2016 15:34:12, err = 1, "
     "send_date = 18.10.2016 15:34:00, phone = 79991234567, cost = 1.40, sender_id = SMSC.RU, "
-    "status_name = Undeliverable, message = Hello, world, see = you",
-    C: "20,1476794052,1,1476794040,79991234567,1.40,SMSC.RU,Undeliverable,Hello, world, see = you",
+    "status_name = Undeliverable, message = Hello, world, x + y = z",
+    C: "20,1476794052,1,1476794040,79991234567,1.40,SMSC.RU,Undeliverable,Hello, world, x + y = z",
     X: "<sms>\n<status>20</status>\n<last_date>18.10.2016 15:34:12</last_date>\n"
     "<last_timestamp>1476794052</last_timestamp>\n<err>1</err>\n"
     "<send_date>18.10.2016 15:34:00</send_date>\n<send_timestamp>1476794040</send_timestamp>\n"
     "<phone>79991234567</phone>\n<cost>1.40</cost>\n<sender_id>SMSC.RU</sender_id>\n"
-    "<status_name>Undeliverable</status_name>\n<message>Hello, world, see = you</message>\n"
+    "<status_name>Undeliverable</status_name>\n<message>Hello, world, x + y = z</message>\n"
     "</sms>",
     J: '{\n"status": 20,\n"last_date": "18.10.2016 15:34:12",\n"last_timestamp": 1476794052,\n'
     '"err": 1,\n"send_date": "18.10.2016 15:34:00",\n"send_timestamp": 1476794040,\n'
     '"phone": "79991234567",\n"cost": "1.40",\n"sender_id": "SMSC.RU",\n'
-    '"status_name": "Undeliverable",\n"message": "Hello, world, see = you"\n}',
+    '"status_name": "Undeliverable",\n"message": "Hello, world, x + y = z"\n}',
 }
 FULL = StatusReport(
     MessageStatus.UNDELIVERABLE,
@@ -154,7 +154,7 @@ FULL = StatusReport(
     cost=Decimal("1.40"),
     sender_id="SMSC.RU",
     status_name="Undeliverable",
-    message="Hello, world, see = you",
+    message="Hello, world, x + y = z",
 )
 STATUS_LOCATION: Bodies = {
     L: "Status = 1, check_time = 18.10.2016 15:34:12, err = 0, "

@@ -95,15 +95,24 @@ def test_sender_name_with_commas(line: str, params: dict[str, str], expected: Se
     ["Russia, note = cheap", "Russia, Note = Cheap", "Russia, note =", "Russia, note = a, b"],
     ids=["lower", "capitalised", "empty-value", "comma-after"],
 )
-def test_unknown_key_inside_free_text_is_kept_verbatim(text: str) -> None:
-    """A ", word = " inside a free-text value, word not a field, stays in the text as sent."""
+def test_unknown_key_after_free_text_is_ambiguous(text: str) -> None:
+    """After a free-text value, ", word = " is text or a new field: ParseError, never a guess."""
     body = f"zone = 7, name = {text}, api = 1.5, mass = 1.6, mms = , hlr = , call = "
-    assert (zone("7", text, "1.5", "1.6"),) == decode(body, GET_PRICE).zones
+    with pytest.raises(ParseError, match="'note' after the text of 'name'"):
+        decode(body, GET_PRICE)
 
 
-def test_unknown_key_inside_sender_name_is_kept_verbatim() -> None:
-    """A sender name holding ", Word = x" keeps it, case and spacing included."""
-    assert [Sender(sender="Shop, Code = 7", id=3)] == decode("name = Shop, Code = 7, id = 3", LIST)
+def test_unknown_key_right_after_a_sender_name_is_ambiguous() -> None:
+    """Seed 002's undocumented replacement field right after a name is not glued into it."""
+    with pytest.raises(ParseError, match="ambiguous"):
+        decode("name = Shop, replace = SHOP2, id = 3", LIST)
+
+
+def test_unknown_key_after_a_non_text_field_is_kept_in_extra() -> None:
+    """After an id or a status (never text), an unknown key is a field: kept in extra."""
+    line = "name = Shop, mts_int = 2, replace = SHOP2, id = 3"
+    (sender,) = decode(line, LIST, operators="1")
+    assert ("Shop", 3, {"replace": "SHOP2"}) == (sender.sender, sender.id, dict(sender.extra))
 
 
 @pytest.mark.parametrize(
