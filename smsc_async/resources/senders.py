@@ -66,8 +66,9 @@ _NAME = re.compile(r"[A-Za-z0-9._-]+")
 _NAME_MAX = 11
 _DIGITAL_NAME_MAX = 15
 
-# fmt=0 order of the per-operator keys (seed 002); fmt=1 is assumed to follow it, as the
-# documented all=0/all=1 rows follow their fmt=0 key order.
+# fmt=0 order of the per-operator keys (seed 002). Assumption: fmt=1 with operators=1 (no
+# layout in the docs, no keys to check) follows it, as the documented all=0/all=1 rows
+# follow their fmt=0 key order; fmt=0, 2 and 3 are read by key.
 _OPERATOR_KEYS = tuple(a.name for a in attrs.fields(OperatorStatuses))
 
 _SENDER = Row(
