@@ -22,4 +22,6 @@ async def typos(smsc: SmscClient) -> object:
     await smsc.blacklist.add("79990000001", type=7)  # E: arg-type
     await smsc.messages.send("79990000001", "hi", translit=Translit.LATN)  # E: attr-defined
     await smsc.mailings.add("promo", ["79990000001"], mes="hi")  # E: call-arg
+    await smsc.blacklist.add("79990000001", type=7)  # E: arg-type
+    await smsc.senders.add("SHOP", cmt="a comment")  # E: call-arg
     return Format.JSN  # E: attr-defined
