@@ -65,9 +65,9 @@ BAD_CALLS = [
         id="ua-email",
     ),
     pytest.param(
-        lambda s: s.senders.add("shop", ua_reg=UaRegistration(**UA, email=None)),
+        lambda s: s.senders.add("shop", ua_reg=UaRegistration(**UA, email="  ")),
         {"ua_reg"},
-        id="ua-email-missing",
+        id="ua-email-blank",
     ),
     pytest.param(lambda s: s.senders.list(all=1), {"all"}, id="list-all-int"),
     pytest.param(lambda s: s.senders.list(operators="1"), {"operators"}, id="list-operators-str"),
