@@ -66,7 +66,7 @@ BAD_CALLS = [
     ),
     pytest.param(
         lambda s: s.senders.add("shop", ua_reg=UaRegistration(**UA, email="  ")),
-        {"ua_reg"},
+        {"ua_reg", "ua_reg.email"},
         id="ua-email-blank",
     ),
     pytest.param(lambda s: s.senders.list(all=1), {"all"}, id="list-all-int"),
