@@ -411,7 +411,11 @@ def _subclients(ns: dict[str, Any], emulator: Emulator) -> None:
 def _provisioned(ns: dict[str, Any], output: str) -> None:
     report = ns["report"]
     assert report.failed == ()  # so the loop printed nothing but progress
-    assert len(report.done) == 300
+    # The tour's sender names are in moderation, so every template is refused: each
+    # subclient is made, named and paid, but only partly done (issue 21).
+    assert len(report.partly_done) == 300
+    assert all("SENDER_NOT_ACCEPTED" in str(item.error) for item in report.partly_done)
+    assert all(item.steps[-1].startswith("sender") for item in report.partly_done)
     assert output.splitlines()[-1] == "300 / 300"
 
 
