@@ -192,9 +192,7 @@ def test_secrets_are_not_in_the_clients_repr(env: dict[str, str]) -> None:
     ],
     ids=["both", "password-and-apikey", "password-only", "bad-options"],
 )
-def test_secrets_are_not_in_validation_errors(
-    env: dict[str, str], options: dict[str, Any]
-) -> None:
+def test_secrets_are_not_in_validation_errors(env: dict[str, str], options: dict[str, Any]) -> None:
     """A refused configuration's message and fields hold no password and no API key."""
     with pytest.raises(ValidationError) as caught:
         SmscClient.from_env(env, **options)
