@@ -366,9 +366,7 @@ class ContactsResource(Resource):
             # order (seed 004 documents it for fmt=3; the emulator serves every format so).
             return await self._page({**params, "cnt": str(page_size), "after_id": str(after_id)})
 
-        async for contact in pages(
-            fetch, page_size, ascending=True, command=command, key=_int_id
-        ):
+        async for contact in pages(fetch, page_size, ascending=True, command=command, key=_int_id):
             yield contact
 
     async def _page(self, params: dict[str, str]) -> builtins.list[Contact]:
