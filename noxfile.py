@@ -26,10 +26,13 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def typecheck(session: nox.Session) -> None:
-    """mypy --strict over the package (and, less strictly, the tests)."""
+    """mypy --strict over the package (and, less strictly, the tests); the typo file."""
     session.install("-e", ".[typecheck]")
     session.run("mypy", "--strict", "smsc_async")
     session.run("mypy", "tests")
+    # The typos file must fail mypy --strict, line by line: run here, where mypy is
+    # installed (the tests session skips it without mypy).
+    session.run("pytest", "-q", "-p", "no:cacheprovider", "tests/test_typos.py")
 
 
 @nox.session
