@@ -293,22 +293,22 @@ class CallbackSender:
                     loop.call_soon_threadsafe(timer.cancel)
                 for task in self._workers:
                     loop.call_soon_threadsafe(task.cancel)
-            self._timers.clear()
-            self._workers.clear()
-            self._http = None
-            self._loop = self._queue = self._idle = None
-            self._busy = 0
+            self._let_go()
             return
         for timer in self._timers.values():
             timer.cancel()
-        self._timers.clear()
         for task in self._workers:
             task.cancel()
         await asyncio.gather(*self._workers, return_exceptions=True)
-        self._workers.clear()
         if self._http is not None:
             await self._http.aclose()
-            self._http = None
+        self._let_go()
+
+    def _let_go(self) -> None:
+        """Forget the loop and what was running on it; the next event binds afresh."""
+        self._timers.clear()
+        self._workers.clear()
+        self._http = None
         self._loop = self._queue = self._idle = None
         self._busy = 0
 
@@ -341,10 +341,7 @@ class CallbackSender:
         assert loop is not None  # noqa: S101 - called on a loop, or given one
         if self._loop is loop:
             return
-        if self._loop is not None:  # the old loop is closed: what it held is gone
-            self._timers.clear()
-            self._workers.clear()
-            self._http = None
+        self._let_go()  # a loop before this one is closed: what it held is gone
         # Neither binds a loop before its first use (Python 3.10+): made here, from any thread.
         self._loop, self._queue, self._idle = loop, asyncio.Queue(), asyncio.Event()
         self._busy = 0
